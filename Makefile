@@ -1,0 +1,38 @@
+# monitoring-info: `make demo` shows the linter at work, `make check` runs every test.
+# Both install the Debian packages they need (tools/apt-packages) when run as root.
+
+SWIFT ?= swift
+SWIFT_TEST_FLAGS ?= --disable-xctest
+RELEASE_FLAGS = -c release --static-swift-stdlib
+
+.PHONY: all deps build release demo check test tags bench clean
+
+all: build
+
+deps:
+	@tools/install-deps
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+demo: release
+	@echo "== monitoring-info-lint over examples/ (valid fragments and typical mistakes) =="
+	@"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/monitoring-info-lint" examples/ ; \
+	  status=$$?; echo "== exit status $$status (0: clean, 2: findings, 1: linter failed) =="
+
+check: deps
+	$(SWIFT) build
+	$(SWIFT) test $(SWIFT_TEST_FLAGS)
+
+# Regenerates lintian/tags/monitoring-info/*.tag from the Swift rule descriptions.
+tags:
+	$(SWIFT) run generate-lintian-tags lintian/tags/monitoring-info
+
+bench: release
+	bench/lint
+
+clean:
+	rm -rf .build bench/out

@@ -1,0 +1,22 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "monitoring-info",
+  products: [
+    .library(name: "MonitoringInfo", targets: ["MonitoringInfo"]),
+    .executable(name: "monitoring-info-lint", targets: ["monitoring-info-lint"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // The format: syntax, schema, validation, diagnostics. No CLI code, no Foundation.
+    .target(name: "MonitoringInfo"),
+    .executableTarget(
+      name: "monitoring-info-lint",
+      dependencies: ["MonitoringInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+    .executableTarget(name: "generate-lintian-tags", dependencies: ["MonitoringInfo"]),
+    .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo"]),
+  ]
+)

@@ -1,0 +1,1 @@
+// The monitoring-info format: syntax, schema, validation and diagnostics.

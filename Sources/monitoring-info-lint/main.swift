@@ -1,0 +1,1 @@
+print("monitoring-info-lint: not yet")
