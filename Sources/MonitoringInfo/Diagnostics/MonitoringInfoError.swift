@@ -1,0 +1,10 @@
+/// The tool could not do its job (as opposed to a `Diagnostic`, a problem in the input).
+public enum MonitoringInfoError: Error, CustomStringConvertible, Equatable {
+  case unreadable(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case let .unreadable(path, reason): "cannot read '\(path)': \(reason)"
+    }
+  }
+}

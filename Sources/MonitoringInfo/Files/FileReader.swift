@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Plain POSIX file access: the library stays free of Foundation, which costs start-up time
+/// in the short-lived tools (dh_monitoringinfo, the plugin).
+public enum FileReader {
+  /// Reads a whole file, refusing to read more than `limit` bytes plus one (so the caller can
+  /// tell that it is too large without reading all of it).
+  public static func read(_ path: String, limit: Int = FragmentParser.maximumFileSize) throws(MonitoringInfoError) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw .unreadable(path: path, reason: errorText()) }
+    defer { close(descriptor) }
+    var status = stat()
+    if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
+      throw .unreadable(path: path, reason: "is a directory")
+    }
+    var bytes: [UInt8] = []
+    let chunk = 64 * 1024
+    while bytes.count <= limit {
+      let previous = bytes.count
+      let wanted = min(chunk, limit + 1 - previous)
+      var failure: Int32 = 0
+      bytes.append(contentsOf: repeatElement(0, count: wanted))
+      let count = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
+        var got: Int
+        repeat {
+          got = Glibc.read(descriptor, buffer.baseAddress! + previous, wanted)
+        } while got < 0 && errno == EINTR
+        if got < 0 { failure = errno }
+        return got
+      }
+      guard count >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(failure))) }
+      bytes.removeLast(wanted - count)
+      if count == 0 { break }
+    }
+    return bytes
+  }
+
+  public static func isDirectory(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// The names of the regular files (or links to them) in `directory` ending in `suffix`, sorted
+  /// bytewise like the C locale, as the client reads them.
+  public static func files(in directory: String, withSuffix suffix: String) throws(MonitoringInfoError) -> [String] {
+    guard let stream = opendir(directory) else { throw .unreadable(path: directory, reason: errorText()) }
+    defer { closedir(stream) }
+    var names: [String] = []
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+      }
+      guard name.hasSuffix(suffix), name.utf8.count > suffix.utf8.count, !name.hasPrefix(".") else { continue }
+      let type = entry.pointee.d_type
+      if type == UInt8(DT_REG) || ((type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN)) && !isDirectory(directory + "/" + name)) {
+        names.append(name)
+      }
+    }
+    return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  }
+
+  private static func errorText() -> String { String(cString: strerror(errno)) }
+}
+
+extension SourceFile {
+  public static func read(path: String) throws(MonitoringInfoError) -> SourceFile {
+    SourceFile(path: path, bytes: try FileReader.read(path))
+  }
+}

@@ -1,1 +1,0 @@
-// The monitoring-info format: syntax, schema, validation and diagnostics.

@@ -1,0 +1,27 @@
+/// The ways `monitoring-info-lint` can print its findings.
+public enum OutputFormat: String, Sendable, CaseIterable {
+  /// `path:line:col: severity: message [tag]` with the source line and a caret (GNU style).
+  case human
+  /// `E: PACKAGE: tag note [path:line]`, like lintian's own output.
+  case lintian
+  /// `PATH<TAB>LINE<TAB>SEVERITY<TAB>TAG<TAB>NOTE`, read by the lintian check.
+  case tsv
+  /// `{"diagnostics":[...]}` (DESIGN section 4).
+  case json
+
+  /// Renders all findings of a report. `package` names the package in the lintian format;
+  /// without it each file's name (less `.conf` or `.monitoring-info`) is used.
+  public func render(_ diagnostics: [Diagnostic], files: [SourceFile], package: String? = nil) -> String {
+    switch self {
+    case .human: HumanRenderer(files: files).render(diagnostics)
+    case .lintian: diagnostics.map { LintianRenderer.line($0, package: package) }.joined()
+    case .tsv: diagnostics.map(TSVRenderer.line).joined()
+    case .json: JSONRenderer.render(diagnostics)
+    }
+  }
+}
+
+/// Folds tabs, line breaks and other control characters to spaces, so one finding stays one line.
+func singleLine(_ text: String) -> String {
+  String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+}

@@ -1,0 +1,52 @@
+/// The kinds of check the format knows. Each type's keys live in its own file
+/// (`Schema/Types/`), and `ServiceType.schema` is the one table everything reads.
+public enum ServiceType: String, Sendable, CaseIterable {
+  case http, tcp, udp, smtp, imap, pop3, mailflow, ldap, ssh
+
+  public var schema: ServiceTypeSchema {
+    switch self {
+    case .http: .http
+    case .tcp: .tcp
+    case .udp: .udp
+    case .smtp: .smtp
+    case .imap: .imap
+    case .pop3: .pop3
+    case .mailflow: .mailflow
+    case .ldap: .ldap
+    case .ssh: .ssh
+    }
+  }
+}
+
+public struct ServiceTypeSchema: Sendable {
+  public let type: ServiceType
+  /// What the check does, for documentation.
+  public let summary: String
+  /// The type's own keys; SSL-capable types also take `ServiceTypeSchema.sslKeys`.
+  public let ownKeys: [KeySpec]
+  public let isSSLCapable: Bool
+
+  init(_ type: ServiceType, sslCapable: Bool, summary: String, keys: [KeySpec]) {
+    self.type = type
+    self.isSSLCapable = sslCapable
+    self.summary = summary
+    self.ownKeys = keys
+  }
+
+  /// Every key this type accepts besides `type`.
+  public var keys: [KeySpec] { isSSLCapable ? ownKeys + Self.sslKeys : ownKeys }
+
+  public func key(_ name: String) -> KeySpec? { keys.first { $0.name == name } }
+
+  /// The keys every SSL-capable type takes.
+  public static let sslKeys: [KeySpec] = [
+    KeySpec("ssl", .boolean, default: .value(.boolean(false)), "an SSL/TLS connection is expected from the first byte"),
+    KeySpec("ssl_hostname", .hostname, default: .hostName, "the name the certificate must match"),
+    KeySpec("ignore_invalid_ssl", .boolean, default: .value(.boolean(false)), "skip the certificate validity checks"),
+    KeySpec("expire_before_days", .days, "a certificate expiring within this many days counts as a failure"),
+  ]
+
+  /// SSL options that mean nothing while `ssl` is off.
+  static let sslOptions: Set<String> = ["ssl_hostname", "ignore_invalid_ssl", "expire_before_days"]
+  static let sslKeyNames: Set<String> = Set(sslKeys.map(\.name))
+}

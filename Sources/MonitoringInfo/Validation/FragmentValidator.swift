@@ -1,0 +1,183 @@
+/// Checks one fragment against the schema and resolves its services.
+public struct FragmentValidator: Sendable {
+  /// The monitored host's FQDN, for defaults such as `hostname`; nil leaves them unset.
+  public let hostName: String?
+
+  public init(hostName: String? = nil) {
+    self.hostName = hostName
+  }
+
+  public func validate(_ file: SourceFile) -> FragmentReport {
+    let (fragment, syntaxDiagnostics) = FragmentParser().parse(file)
+    var diagnostics = syntaxDiagnostics
+    var services: [ServiceDefinition] = []
+    if fragment.sections.isEmpty && !syntaxDiagnostics.contains(where: { $0.rule == .syntaxError }) {
+      diagnostics.append(Diagnostic(rule: .emptyFragment, in: file, at: nil, message: "no [service] section: nothing will be monitored"))
+    }
+    var firstSection: [String: Section] = [:]
+    for section in fragment.sections {
+      if let earlier = firstSection[section.name], section.hasValidName {
+        let line = file.location(of: earlier.nameRange.start).line
+        diagnostics.append(Diagnostic(
+          rule: .duplicateSection, in: file, at: section.nameRange,
+          message: "service '\(section.name)' is already defined on line \(line)", help: "merge the sections or rename one"))
+        continue
+      }
+      firstSection[section.name] = section
+      var checker = SectionChecker(file: file, section: section, hostName: hostName)
+      let definition = checker.check()
+      diagnostics += checker.diagnostics
+      if let definition, section.hasValidName { services.append(definition) }
+    }
+    return FragmentReport(file: file, fragment: fragment, services: services, diagnostics: diagnostics.sortedByPosition())
+  }
+}
+
+/// What validating one file found: the services that passed and the diagnostics, in file order.
+public struct FragmentReport: Sendable {
+  public let file: SourceFile
+  public let fragment: Fragment
+  public var services: [ServiceDefinition]
+  public var diagnostics: [Diagnostic]
+
+  public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}
+
+/// Validation of one section; collects diagnostics and builds the definition when it is clean.
+private struct SectionChecker {
+  let file: SourceFile
+  let section: Section
+  let hostName: String?
+  var diagnostics: [Diagnostic] = []
+  private var failed = false
+
+  init(file: SourceFile, section: Section, hostName: String?) {
+    self.file = file
+    self.section = section
+    self.hostName = hostName
+  }
+
+  mutating func check() -> ServiceDefinition? {
+    let entries = uniqueEntries()
+    guard let typeEntry = entries.first(where: { $0.key == "type" }) else {
+      report(.missingType, section.nameRange, "service '\(section.name)' has no 'type'",
+             help: "add a line such as 'type = http'")
+      return nil
+    }
+    guard let type = ServiceType(rawValue: typeEntry.value) else {
+      let message = typeEntry.value.isEmpty ? "empty type" : "unknown type '\(typeEntry.value)'"
+      let known = ServiceType.allCases.map(\.rawValue)
+      report(.unknownType, typeEntry.valueRange, message,
+             help: Suggestion.help(for: typeEntry.value, in: known) ?? "expected one of: \(known.joined(separator: ", "))")
+      return nil
+    }
+    let schema = type.schema
+    var values: [String: Value] = [:]
+    var explicit: [String: String] = [:]
+    for entry in entries where entry.key != "type" {
+      guard let spec = keySpec(entry, schema) else { continue }
+      explicit[entry.key] = entry.value
+      if let value = checkedValue(entry, spec) { values[entry.key] = value }
+    }
+    for spec in schema.keys where spec.isRequired && explicit[spec.name] == nil {
+      report(.missingRequiredKey, section.nameRange, "type '\(type.rawValue)' needs '\(spec.name)' (\(spec.summary))",
+             help: "add '\(spec.name) = ...'")
+    }
+    checkCombinations(entries, explicit: explicit, values: values, schema: schema)
+    guard !failed else { return nil }
+    resolveDefaults(schema, into: &values)
+    return ServiceDefinition(name: section.name, type: type, source: file.path, values: values, explicitParameters: explicit)
+  }
+
+  /// The entries with later duplicates of a key reported and dropped.
+  private mutating func uniqueEntries() -> [Entry] {
+    var seen: [String: Entry] = [:]
+    var unique: [Entry] = []
+    for entry in section.entries {
+      if let first = seen[entry.key] {
+        let line = file.location(of: first.keyRange.start).line
+        report(.duplicateKey, entry.keyRange, "'\(entry.key)' is already set on line \(line)", help: "remove one of the two lines")
+        continue
+      }
+      seen[entry.key] = entry
+      unique.append(entry)
+    }
+    return unique
+  }
+
+  private mutating func keySpec(_ entry: Entry, _ schema: ServiceTypeSchema) -> KeySpec? {
+    if let spec = schema.key(entry.key) { return spec }
+    if ServiceTypeSchema.sslKeyNames.contains(entry.key) {
+      report(.sslNotSupported, entry.keyRange, "type '\(schema.type.rawValue)' cannot be checked over SSL/TLS ('\(entry.key)')",
+             help: "remove '\(entry.key)'; SSL/TLS works with http, tcp, smtp, imap, pop3 and ldap")
+      return nil
+    }
+    let names = schema.keys.map(\.name)
+    report(.unknownKey, entry.keyRange, "unknown key '\(entry.key)' for type '\(schema.type.rawValue)'",
+           help: Suggestion.help(for: entry.key, in: names) ?? "expected one of: \(names.joined(separator: ", "))")
+    return nil
+  }
+
+  private mutating func checkedValue(_ entry: Entry, _ spec: KeySpec) -> Value? {
+    let quoted = isQuoted(entry.value)
+    if quoted {
+      report(.quotedValue, entry.valueRange, "the value of '\(entry.key)' is in quotes, which become part of it",
+             help: "remove the quotes unless they belong to the value")
+    }
+    guard let value = spec.kind.parse(entry.value) else {
+      let what = entry.value.isEmpty ? "empty value for '\(entry.key)'" : "invalid value '\(entry.value)' for '\(entry.key)'"
+      let unquotedFits = quoted && spec.kind.parse(String(entry.value.dropFirst().dropLast())) != nil
+      report(.invalidValue, entry.valueRange, what, help: unquotedFits ? "remove the quotes" : "expected \(spec.kind.expectation)")
+      return nil
+    }
+    return value
+  }
+
+  private mutating func checkCombinations(_ entries: [Entry], explicit: [String: String], values: [String: Value], schema: ServiceTypeSchema) {
+    let sslIsInvalid = explicit["ssl"] != nil && values["ssl"] == nil  // already an error of its own
+    if schema.isSSLCapable, !sslIsInvalid, values["ssl"] != .boolean(true) {
+      for entry in entries where ServiceTypeSchema.sslOptions.contains(entry.key) {
+        report(.sslOptionWithoutSSL, entry.keyRange, "'\(entry.key)' has no effect while ssl is off", help: "add 'ssl = true' or remove it")
+      }
+    }
+    let hasUser = explicit["username"] != nil
+    let hasPassword = explicit["password"] != nil
+    if hasUser != hasPassword, let present = entries.first(where: { $0.key == (hasUser ? "username" : "password") }) {
+      report(.incompleteCredentials, present.keyRange,
+             "'\(present.key)' is set without '\(hasUser ? "password" : "username")'", help: "set both, or neither")
+    }
+  }
+
+  private func resolveDefaults(_ schema: ServiceTypeSchema, into values: inout [String: Value]) {
+    let ssl = values["ssl"] == .boolean(true)
+    for spec in schema.keys where values[spec.name] == nil {
+      switch spec.defaultValue {
+      case .none: break
+      case let .value(value): values[spec.name] = value
+      case let .port(plain, tls): values[spec.name] = .integer(ssl ? tls : plain)
+      case .hostName: if let hostName { values[spec.name] = .string(hostName) }
+      }
+    }
+  }
+
+  private func isQuoted(_ value: String) -> Bool {
+    let bytes = value.utf8
+    guard bytes.count >= 2, let first = bytes.first, first == UInt8(ascii: "\"") || first == UInt8(ascii: "'") else { return false }
+    return bytes.last == first
+  }
+
+  private mutating func report(_ rule: Rule, _ range: SourceRange, _ message: String, help: String? = nil) {
+    if rule.severity == .error { failed = true }
+    diagnostics.append(Diagnostic(rule: rule, in: file, at: range, message: message, help: help))
+  }
+}
+
+extension Array where Element == Diagnostic {
+  /// File order; whole-file findings first; equal positions keep their order.
+  func sortedByPosition() -> [Diagnostic] {
+    enumerated().sorted { left, right in
+      let (a, b) = (left.element.range?.start ?? -1, right.element.range?.start ?? -1)
+      return a != b ? a < b : left.offset < right.offset
+    }.map(\.element)
+  }
+}

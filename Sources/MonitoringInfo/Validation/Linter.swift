@@ -1,0 +1,81 @@
+/// Lints a set of files and directories (a directory means its `*.conf` files) and checks
+/// across them for services defined twice, as the client would see them on one host.
+public struct Linter: Sendable {
+  public let validator: FragmentValidator
+
+  public init(validator: FragmentValidator = FragmentValidator()) {
+    self.validator = validator
+  }
+
+  public func lint(paths: [String]) -> LintReport {
+    var report = LintReport()
+    for path in paths {
+      if FileReader.isDirectory(path) {
+        do {
+          let base = path.hasSuffix("/") ? path : path + "/"
+          for name in try FileReader.files(in: path, withSuffix: ".conf") { lintFile(base + name, into: &report) }
+        } catch {
+          report.failures.append(error)
+        }
+      } else {
+        lintFile(path, into: &report)
+      }
+    }
+    report.crossFileDiagnostics = duplicateServices(report.files)
+    return report
+  }
+
+  public func lint(_ files: [SourceFile]) -> LintReport {
+    var report = LintReport()
+    report.files = files.map(validator.validate)
+    report.crossFileDiagnostics = duplicateServices(report.files)
+    return report
+  }
+
+  private func lintFile(_ path: String, into report: inout LintReport) {
+    do {
+      report.files.append(validator.validate(try SourceFile.read(path: path)))
+    } catch {
+      report.failures.append(error)
+    }
+  }
+
+  /// `monitoring-info-duplicate-service` for every section whose name an earlier file used.
+  private func duplicateServices(_ files: [FragmentReport]) -> [Diagnostic] {
+    var owner: [String: (path: String, line: Int)] = [:]
+    var diagnostics: [Diagnostic] = []
+    for report in files {
+      var seenHere: Set<String> = []
+      for section in report.fragment.sections where section.hasValidName && seenHere.insert(section.name).inserted {
+        if let first = owner[section.name] {
+          diagnostics.append(Diagnostic(
+            rule: .duplicateService, in: report.file, at: section.nameRange,
+            message: "service '\(section.name)' is also defined in \(first.path):\(first.line)",
+            help: "service names must be unique on a host; rename one"))
+        } else {
+          owner[section.name] = (report.file.path, report.file.location(of: section.nameRange.start).line)
+        }
+      }
+    }
+    return diagnostics
+  }
+}
+
+/// The findings of one lint run, and the files the linter could not read.
+public struct LintReport: Sendable {
+  public var files: [FragmentReport] = []
+  public var crossFileDiagnostics: [Diagnostic] = []
+  public var failures: [MonitoringInfoError] = []
+
+  /// Every finding, file by file in file order, cross-file ones with the file they are in.
+  public var diagnostics: [Diagnostic] {
+    guard !crossFileDiagnostics.isEmpty else { return files.flatMap(\.diagnostics) }
+    return files.flatMap { file in
+      (file.diagnostics + crossFileDiagnostics.filter { $0.path == file.file.path }).sortedByPosition()
+    }
+  }
+
+  public func hasFindings(atOrAbove severity: Severity) -> Bool {
+    diagnostics.contains { $0.severity >= severity }
+  }
+}

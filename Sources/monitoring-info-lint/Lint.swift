@@ -1,0 +1,71 @@
+import ArgumentParser
+import MonitoringInfo
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct Lint: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "monitoring-info-lint",
+    abstract: "Check monitoring-info fragments for bad types, keys and values.",
+    discussion: """
+      A directory means the *.conf files in it; services defined twice across the files are \
+      reported too. Exit status: 0 no finding at or above --fail-on, 2 some, 1 the linter \
+      failed (e.g. a file could not be read), 64 usage error.
+      """,
+    version: "0.1.0")
+
+  @Option(help: "Output format: human, lintian, tsv or json.")
+  var format: OutputFormat = .human
+
+  @Option(name: .customLong("fail-on"), help: "Lowest severity that makes the exit status 2: error, warning or info.")
+  var failOn: Severity = .error
+
+  @Option(help: "Package name for --format=lintian (default: from each file's name).")
+  var package: String?
+
+  @Flag(name: .customLong("list-tags"), help: "List every tag with its severity and summary.")
+  var listTags = false
+
+  @Option(help: ArgumentHelp("Explain a tag, with examples.", valueName: "tag"))
+  var explain: String?
+
+  @Argument(help: "Files or directories to check.")
+  var paths: [String] = ["/etc/monitoring-info"]
+
+  func run() throws {
+    if listTags { return print(TagListing.list(), terminator: "") }
+    if let explain {
+      guard let rule = Rule.named(explain) else {
+        throw ValidationError("unknown tag '\(explain)'; see --list-tags")
+      }
+      return print(TagListing.explain(rule), terminator: "")
+    }
+    let report = Linter().lint(paths: paths)
+    let diagnostics = report.diagnostics
+    print(format.render(diagnostics, files: report.files.map(\.file), package: package), terminator: "")
+    for failure in report.failures { printError("error: \(failure)") }
+    if format == .human { printError(summary(report, diagnostics)) }
+    if !report.failures.isEmpty { throw ExitCode(1) }
+    if report.hasFindings(atOrAbove: failOn) { throw ExitCode(2) }
+  }
+
+  private func summary(_ report: LintReport, _ diagnostics: [Diagnostic]) -> String {
+    let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+      let count = diagnostics.filter { $0.severity == severity }.count
+      return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
+    }
+    let files = "\(report.files.count) file\(report.files.count == 1 ? "" : "s") checked"
+    return counts.isEmpty ? "\(files), no findings" : "\(files): \(counts.joined(separator: ", "))"
+  }
+
+  private func printError(_ text: String) {
+    let line = "monitoring-info-lint: \(text)\n"
+    _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+  }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+extension Severity: ExpressibleByArgument {}

@@ -1,1 +1,0 @@
-print("monitoring-info-lint: not yet")
