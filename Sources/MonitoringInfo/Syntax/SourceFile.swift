@@ -22,7 +22,7 @@ public struct SourceFile: Sendable {
 
   /// 1-based line and column of a byte offset. Columns count Unicode scalars, so a caret
   /// lines up under multi-byte characters.
-  public func location(of offset: Int) -> SourceLocation {
+  public func location(of offset: Int) -> SourcePosition {
     let offset = min(max(offset, 0), bytes.count)
     var low = 0
     var high = lineStarts.count - 1
@@ -36,7 +36,7 @@ public struct SourceFile: Sendable {
     for index in lineStart..<offset where bytes[index] & 0xC0 != 0x80 {
       column += 1
     }
-    return SourceLocation(line: line, column: column)
+    return SourcePosition(line: line, column: column)
   }
 
   /// The text of the line containing `offset`, without its line end, decoded leniently
@@ -67,7 +67,13 @@ public struct SourceRange: Sendable, Hashable {
   }
 }
 
-public struct SourceLocation: Sendable, Hashable {
+/// 1-based line and column.
+public struct SourcePosition: Sendable, Hashable {
   public let line: Int
   public let column: Int
+
+  public init(line: Int, column: Int) {
+    self.line = line
+    self.column = column
+  }
 }
