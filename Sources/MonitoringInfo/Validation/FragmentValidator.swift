@@ -60,12 +60,14 @@ private struct SectionChecker {
   mutating func check() -> ServiceDefinition? {
     let entries = uniqueEntries()
     guard let typeEntry = entries.first(where: { $0.key == "type" }) else {
+      // A section whose name is already an error needs no second one for its missing type.
+      guard section.hasValidName else { return nil }
       report(.missingType, section.nameRange, "service '\(section.name)' has no 'type'",
              help: "add a line such as 'type = http'")
       return nil
     }
     guard let type = ServiceType(rawValue: typeEntry.value) else {
-      let message = typeEntry.value.isEmpty ? "empty type" : "unknown type '\(typeEntry.value)'"
+      let message = typeEntry.value.isEmpty ? "empty type" : "unknown type '\(shortened(typeEntry.value))'"
       let known = ServiceType.allCases.map(\.rawValue)
       report(.unknownType, typeEntry.valueRange, message,
              help: Suggestion.help(for: typeEntry.value, in: known) ?? "expected one of: \(known.joined(separator: ", "))")
@@ -113,7 +115,7 @@ private struct SectionChecker {
       return nil
     }
     let names = schema.keys.map(\.name)
-    report(.unknownKey, entry.keyRange, "unknown key '\(entry.key)' for type '\(schema.type.rawValue)'",
+    report(.unknownKey, entry.keyRange, "unknown key '\(shortened(entry.key))' for type '\(schema.type.rawValue)'",
            help: Suggestion.help(for: entry.key, in: names) ?? "expected one of: \(names.joined(separator: ", "))")
     return nil
   }
@@ -125,7 +127,7 @@ private struct SectionChecker {
              help: "remove the quotes unless they belong to the value")
     }
     guard let value = spec.kind.parse(entry.value) else {
-      let what = entry.value.isEmpty ? "empty value for '\(entry.key)'" : "invalid value '\(entry.value)' for '\(entry.key)'"
+      let what = entry.value.isEmpty ? "empty value for '\(entry.key)'" : "invalid value '\(shortened(entry.value))' for '\(entry.key)'"
       let unquotedFits = quoted && spec.kind.parse(String(entry.value.dropFirst().dropLast())) != nil
       report(.invalidValue, entry.valueRange, what, help: unquotedFits ? "remove the quotes" : "expected \(spec.kind.expectation)")
       return nil
@@ -158,6 +160,11 @@ private struct SectionChecker {
       case .hostName: if let hostName { values[spec.name] = .string(hostName) }
       }
     }
+  }
+
+  /// Long values are cut in messages; the caret under the source line shows all of it.
+  private func shortened(_ text: String) -> String {
+    text.count <= 40 ? text : text.prefix(37) + "..."
   }
 
   private func isQuoted(_ value: String) -> Bool {
