@@ -14,28 +14,30 @@ public enum FileReader {
     guard descriptor >= 0 else { throw .unreadable(path: path, reason: errorText()) }
     defer { close(descriptor) }
     var status = stat()
-    if fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR {
-      throw .unreadable(path: path, reason: "is a directory")
-    }
-    var bytes: [UInt8] = []
-    let chunk = 64 * 1024
-    while bytes.count <= limit {
-      let previous = bytes.count
-      let wanted = min(chunk, limit + 1 - previous)
-      var failure: Int32 = 0
-      bytes.append(contentsOf: repeatElement(0, count: wanted))
-      let count = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
-        var got: Int
-        repeat {
-          got = Glibc.read(descriptor, buffer.baseAddress! + previous, wanted)
-        } while got < 0 && errno == EINTR
-        if got < 0 { failure = errno }
-        return got
+    guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: errorText()) }
+    if (status.st_mode & S_IFMT) == S_IFDIR { throw .unreadable(path: path, reason: "is a directory") }
+    // Sized from fstat so a small fragment costs one small allocation; files that grow or
+    // report no size (pipes, /proc) are still read to the end, up to the limit.
+    var capacity = min(max(Int(status.st_size), 0), limit) + 1
+    var bytes = [UInt8](repeating: 0, count: capacity)
+    var filled = 0
+    while filled < capacity {
+      let count = bytes.withUnsafeMutableBufferPointer { buffer in
+        Glibc.read(descriptor, buffer.baseAddress! + filled, capacity - filled)
       }
-      guard count >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(failure))) }
-      bytes.removeLast(wanted - count)
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw .unreadable(path: path, reason: errorText())
+      }
       if count == 0 { break }
+      filled += count
+      if filled == capacity && capacity <= limit {
+        let grown = min(capacity * 2, limit + 1)
+        bytes.append(contentsOf: repeatElement(0, count: grown - capacity))
+        capacity = grown
+      }
     }
+    bytes.removeLast(capacity - filled)
     return bytes
   }
 
@@ -60,7 +62,10 @@ public enum FileReader {
         names.append(name)
       }
     }
-    return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    // strcmp order (the C locale): String's own comparison is Unicode-aware and much slower.
+    return names.sorted { left, right in
+      left.withCString { l in right.withCString { r in strcmp(l, r) < 0 } }
+    }
   }
 
   private static func errorText() -> String { String(cString: strerror(errno)) }

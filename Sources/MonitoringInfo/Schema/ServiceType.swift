@@ -25,18 +25,23 @@ public struct ServiceTypeSchema: Sendable {
   /// The type's own keys; SSL-capable types also take `ServiceTypeSchema.sslKeys`.
   public let ownKeys: [KeySpec]
   public let isSSLCapable: Bool
+  /// Every key this type accepts besides `type`.
+  public let keys: [KeySpec]
+  /// `keys.map(\.name)`: searched instead of `keys`, whose elements are costly to copy.
+  let keyNames: [String]
 
   init(_ type: ServiceType, sslCapable: Bool, summary: String, keys: [KeySpec]) {
     self.type = type
     self.isSSLCapable = sslCapable
     self.summary = summary
     self.ownKeys = keys
+    self.keys = sslCapable ? keys + Self.sslKeys : keys
+    self.keyNames = self.keys.map(\.name)
   }
 
-  /// Every key this type accepts besides `type`.
-  public var keys: [KeySpec] { isSSLCapable ? ownKeys + Self.sslKeys : ownKeys }
+  public func key(_ name: String) -> KeySpec? { keyIndex(name).map { keys[$0] } }
 
-  public func key(_ name: String) -> KeySpec? { keys.first { $0.name == name } }
+  func keyIndex(_ name: String) -> Int? { keyNames.firstIndex(of: name) }
 
   /// The keys every SSL-capable type takes.
   public static let sslKeys: [KeySpec] = [
@@ -47,6 +52,6 @@ public struct ServiceTypeSchema: Sendable {
   ]
 
   /// SSL options that mean nothing while `ssl` is off.
-  static let sslOptions: Set<String> = ["ssl_hostname", "ignore_invalid_ssl", "expire_before_days"]
-  static let sslKeyNames: Set<String> = Set(sslKeys.map(\.name))
+  static let sslOptions = ["ssl_hostname", "ignore_invalid_ssl", "expire_before_days"]
+  static let sslKeyNames = sslKeys.map(\.name)
 }

@@ -62,10 +62,17 @@ public enum ValueKind: String, Sendable {
   }
 
   static func boolean(_ text: String) -> Bool? {
-    switch text.lowercased() {
-    case "true", "yes", "on", "1": true
-    case "false", "no", "off", "0": false
-    default: nil
+    // ASCII case folding by hand: `lowercased()` allocates, and this runs for every boolean.
+    var folded: [UInt8] = []
+    folded.reserveCapacity(5)
+    for byte in text.utf8 {
+      guard folded.count < 5 else { return nil }
+      folded.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+    }
+    switch String(decoding: folded, as: UTF8.self) {
+    case "true", "yes", "on", "1": return true
+    case "false", "no", "off", "0": return false
+    default: return nil
     }
   }
 
@@ -91,11 +98,12 @@ public enum ValueKind: String, Sendable {
   static func isEmail(_ text: String) -> Bool {
     let parts = text.split(separator: "@", omittingEmptySubsequences: false)
     guard parts.count == 2, let local = parts.first, !local.isEmpty, local.utf8.count <= 64 else { return false }
-    let allowed = Set("!#$%&'*+/=?^_`{|}~.-".utf8)
-    guard local.utf8.allSatisfy({ isASCIIAlphanumeric($0) || allowed.contains($0) }) else { return false }
+    guard local.utf8.allSatisfy({ isASCIIAlphanumeric($0) || emailLocalPunctuation.contains($0) }) else { return false }
     return isHostname(String(parts[1]))
   }
 }
+
+private let emailLocalPunctuation = Array("!#$%&'*+/=?^_`{|}~.-".utf8)
 
 func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
   (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)

@@ -17,13 +17,16 @@ public struct FragmentParser {
 
 private struct ParseState {
   let file: SourceFile
+  /// Held directly: reading through `file.bytes` costs a retain and release per byte.
+  let bytes: [UInt8]
   var fragment = Fragment()
   var diagnostics: [Diagnostic] = []
   var syntaxErrors = 0
 
-  init(file: SourceFile) { self.file = file }
-
-  private var bytes: [UInt8] { file.bytes }
+  init(file: SourceFile) {
+    self.file = file
+    self.bytes = file.bytes
+  }
 
   mutating func run() {
     if bytes.count > FragmentParser.maximumFileSize {

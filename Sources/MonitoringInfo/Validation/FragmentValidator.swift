@@ -14,16 +14,15 @@ public struct FragmentValidator: Sendable {
     if fragment.sections.isEmpty && !syntaxDiagnostics.contains(where: { $0.rule == .syntaxError }) {
       diagnostics.append(Diagnostic(rule: .emptyFragment, in: file, at: nil, message: "no [service] section: nothing will be monitored"))
     }
-    var firstSection: [String: Section] = [:]
+    var firstSections = FirstOccurrences<Section>()
     for section in fragment.sections {
-      if let earlier = firstSection[section.name], section.hasValidName {
+      if section.hasValidName, let earlier = firstSections.earlier(section.name, else: section) {
         let line = file.location(of: earlier.nameRange.start).line
         diagnostics.append(Diagnostic(
           rule: .duplicateSection, in: file, at: section.nameRange,
           message: "service '\(section.name)' is already defined on line \(line)", help: "merge the sections or rename one"))
         continue
       }
-      firstSection[section.name] = section
       var checker = SectionChecker(file: file, section: section, hostName: hostName)
       let definition = checker.check()
       diagnostics += checker.diagnostics
@@ -74,41 +73,44 @@ private struct SectionChecker {
       return nil
     }
     let schema = type.schema
-    var values: [String: Value] = [:]
-    var explicit: [String: String] = [:]
+    var values = [Value?](repeating: nil, count: schema.keys.count)
+    var given = [Bool](repeating: false, count: schema.keys.count)
+    var explicit: [ServiceDefinition.Parameter] = []
     for entry in entries where entry.key != "type" {
-      guard let spec = keySpec(entry, schema) else { continue }
-      explicit[entry.key] = entry.value
-      if let value = checkedValue(entry, spec) { values[entry.key] = value }
+      guard let index = keyIndex(entry, schema) else { continue }
+      explicit.append(ServiceDefinition.Parameter(key: entry.key, value: entry.value))
+      given[index] = true
+      values[index] = checkedValue(entry, schema.keys[index])
     }
-    for spec in schema.keys where spec.isRequired && explicit[spec.name] == nil {
+    for index in schema.keys.indices where !given[index] && schema.keys[index].isRequired {
+      let spec = schema.keys[index]
       report(.missingRequiredKey, section.nameRange, "type '\(type.rawValue)' needs '\(spec.name)' (\(spec.summary))",
              help: "add '\(spec.name) = ...'")
     }
-    checkCombinations(entries, explicit: explicit, values: values, schema: schema)
+    checkCombinations(entries, schema: schema, given: given, values: values)
     guard !failed else { return nil }
     resolveDefaults(schema, into: &values)
-    return ServiceDefinition(name: section.name, type: type, source: file.path, values: values, explicitParameters: explicit)
+    return ServiceDefinition(name: section.name, type: type, source: file.path, resolved: values, explicit: explicit)
   }
 
   /// The entries with later duplicates of a key reported and dropped.
   private mutating func uniqueEntries() -> [Entry] {
-    var seen: [String: Entry] = [:]
     var unique: [Entry] = []
+    var firstEntries = FirstOccurrences<Entry>()
+    unique.reserveCapacity(section.entries.count)
     for entry in section.entries {
-      if let first = seen[entry.key] {
+      if let first = firstEntries.earlier(entry.key, else: entry) {
         let line = file.location(of: first.keyRange.start).line
         report(.duplicateKey, entry.keyRange, "'\(entry.key)' is already set on line \(line)", help: "remove one of the two lines")
         continue
       }
-      seen[entry.key] = entry
       unique.append(entry)
     }
     return unique
   }
 
-  private mutating func keySpec(_ entry: Entry, _ schema: ServiceTypeSchema) -> KeySpec? {
-    if let spec = schema.key(entry.key) { return spec }
+  private mutating func keyIndex(_ entry: Entry, _ schema: ServiceTypeSchema) -> Int? {
+    if let index = schema.keyIndex(entry.key) { return index }
     if ServiceTypeSchema.sslKeyNames.contains(entry.key) {
       report(.sslNotSupported, entry.keyRange, "type '\(schema.type.rawValue)' cannot be checked over SSL/TLS ('\(entry.key)')",
              help: "remove '\(entry.key)'; SSL/TLS works with http, tcp, smtp, imap, pop3 and ldap")
@@ -135,29 +137,31 @@ private struct SectionChecker {
     return value
   }
 
-  private mutating func checkCombinations(_ entries: [Entry], explicit: [String: String], values: [String: Value], schema: ServiceTypeSchema) {
-    let sslIsInvalid = explicit["ssl"] != nil && values["ssl"] == nil  // already an error of its own
-    if schema.isSSLCapable, !sslIsInvalid, values["ssl"] != .boolean(true) {
-      for entry in entries where ServiceTypeSchema.sslOptions.contains(entry.key) {
-        report(.sslOptionWithoutSSL, entry.keyRange, "'\(entry.key)' has no effect while ssl is off", help: "add 'ssl = true' or remove it")
+  private mutating func checkCombinations(_ entries: [Entry], schema: ServiceTypeSchema, given: [Bool], values: [Value?]) {
+    if schema.isSSLCapable, let ssl = schema.keyIndex("ssl") {
+      let sslIsInvalid = given[ssl] && values[ssl] == nil  // already an error of its own
+      if !sslIsInvalid, values[ssl] != .boolean(true) {
+        for entry in entries where ServiceTypeSchema.sslOptions.contains(entry.key) {
+          report(.sslOptionWithoutSSL, entry.keyRange, "'\(entry.key)' has no effect while ssl is off", help: "add 'ssl = true' or remove it")
+        }
       }
     }
-    let hasUser = explicit["username"] != nil
-    let hasPassword = explicit["password"] != nil
+    guard let user = schema.keyIndex("username"), let password = schema.keyIndex("password") else { return }
+    let (hasUser, hasPassword) = (given[user], given[password])
     if hasUser != hasPassword, let present = entries.first(where: { $0.key == (hasUser ? "username" : "password") }) {
       report(.incompleteCredentials, present.keyRange,
              "'\(present.key)' is set without '\(hasUser ? "password" : "username")'", help: "set both, or neither")
     }
   }
 
-  private func resolveDefaults(_ schema: ServiceTypeSchema, into values: inout [String: Value]) {
-    let ssl = values["ssl"] == .boolean(true)
-    for spec in schema.keys where values[spec.name] == nil {
-      switch spec.defaultValue {
+  private func resolveDefaults(_ schema: ServiceTypeSchema, into values: inout [Value?]) {
+    let ssl = schema.keyIndex("ssl").map { values[$0] == .boolean(true) } ?? false
+    for index in schema.keys.indices where values[index] == nil {
+      switch schema.keys[index].defaultValue {
       case .none: break
-      case let .value(value): values[spec.name] = value
-      case let .port(plain, tls): values[spec.name] = .integer(ssl ? tls : plain)
-      case .hostName: if let hostName { values[spec.name] = .string(hostName) }
+      case let .value(value): values[index] = value
+      case let .port(plain, tls): values[index] = .integer(ssl ? tls : plain)
+      case .hostName: if let hostName { values[index] = .string(hostName) }
       }
     }
   }

@@ -5,32 +5,57 @@ public struct ServiceDefinition: Sendable, Hashable {
   public let type: ServiceType
   /// The file it came from (`apache2.conf`), as given in a registration.
   public let source: String
-  /// Every key of the type that has a value, given or by default. Keys whose default is the
-  /// host's name are absent when no host name was known.
-  public let values: [String: Value]
-  /// The keys that were written explicitly, as written (what a registration carries).
-  public let explicitParameters: [String: String]
+  /// One slot per key of `type.schema.keys`, in that order: arrays, not dictionaries, because
+  /// hashing dominated the linter's time (bench/lint).
+  let resolved: [Value?]
+  /// The keys written explicitly, in file order, as written.
+  let explicit: [Parameter]
 
-  public init(name: String, type: ServiceType, source: String, values: [String: Value], explicitParameters: [String: String]) {
+  struct Parameter: Sendable, Hashable {
+    let key: String
+    let value: String
+  }
+
+  init(name: String, type: ServiceType, source: String, resolved: [Value?], explicit: [Parameter]) {
     self.name = name
     self.type = type
     self.source = source
-    self.values = values
-    self.explicitParameters = explicitParameters
+    self.resolved = resolved
+    self.explicit = explicit
+  }
+
+  /// Every key of the type that has a value, given or by default. Keys whose default is the
+  /// host's name are absent when no host name was known.
+  public var values: [String: Value] {
+    var values: [String: Value] = [:]
+    for (spec, value) in zip(type.schema.keys, resolved) where value != nil { values[spec.name] = value }
+    return values
+  }
+
+  /// The keys that were written explicitly, as written (what a registration carries).
+  public var explicitParameters: [String: String] {
+    var parameters: [String: String] = [:]
+    for parameter in explicit { parameters[parameter.key] = parameter.value }
+    return parameters
+  }
+
+  public func value(_ key: String) -> Value? {
+    guard let index = type.schema.keyIndex(key) else { return nil }
+    return resolved[index]
   }
 
   public func string(_ key: String) -> String? {
-    if case let .string(text)? = values[key] { return text }
+    if case let .string(text)? = value(key) { return text }
     return nil
   }
 
   public func integer(_ key: String) -> Int? {
-    if case let .integer(number)? = values[key] { return number }
+    if case let .integer(number)? = value(key) { return number }
     return nil
   }
 
   public func boolean(_ key: String) -> Bool? {
-    if case let .boolean(flag)? = values[key] { return flag }
+    if case let .boolean(flag)? = value(key) { return flag }
     return nil
   }
 
