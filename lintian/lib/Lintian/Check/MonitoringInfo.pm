@@ -28,6 +28,7 @@ use warnings;
 use utf8;
 
 use Const::Fast;
+use File::Spec;
 use IPC::Run3;
 use Unicode::UTF8 qw(encode_utf8 decode_utf8 valid_utf8);
 
@@ -230,7 +231,7 @@ sub find_linter {
 
     my $configured = $ENV{LINTIAN_MONITORING_INFO_LINT};
     if (length $configured) {
-        return ($configured, undef)
+        return (File::Spec->rel2abs($configured), undef)
           if -f $configured && -x _;
         return (undef,
             "LINTIAN_MONITORING_INFO_LINT=$configured is not an executable file"
@@ -239,7 +240,7 @@ sub find_linter {
 
     for my $dir (split(m{:}, $ENV{PATH} // q{})) {
         my $candidate = (length $dir ? $dir : q{.}) . "/$LINTER_NAME";
-        return ($candidate, undef)
+        return (File::Spec->rel2abs($candidate), undef)
           if -f $candidate && -x _;
     }
 
@@ -267,22 +268,32 @@ sub run_linter {
     return
       unless @items;
 
+    # failures are reported on the first fragment
+    my $first = $items[0];
+
     my ($linter, $missing) = $self->find_linter;
-    return $self->linter_failed($items[0], $missing)
+    return $self->linter_failed($first, $missing)
       unless defined $linter;
 
-    my %item_by_path = map { $_->unpacked_path => $_ } @items;
-    my @paths = map { $_->unpacked_path } @items;
+    # Run in the unpacked tree with relative names, so that pointers and
+    # notes (duplicate-service names the other file) say etc/monitoring-info/...
+    my $root = $first->unpacked_path;
+    $root =~ s{/\Q${\ $first->name }\E$}{}
+      or return $self->linter_failed($first,
+        'cannot find the unpacked root of ' . $first->name);
+
+    my %item_by_path = map { $_->name => $_ } @items;
+    my @paths = map { $_->name } @items;
 
     my ($stdout, $stderr);
-    my @command = ($linter, '--format=tsv', @paths);
+    my @command = ('env', "--chdir=$root", $linter, '--format=tsv', @paths);
     my $ran = eval { run3(\@command, \undef, \$stdout, \$stderr); 1 };
-    return $self->linter_failed($items[0], "cannot run $linter: $@")
+    return $self->linter_failed($first, "cannot run $linter: $@")
       unless $ran;
 
     my $status = $?;
     if ($status & 127) {
-        return $self->linter_failed($items[0],
+        return $self->linter_failed($first,
             "$linter killed by signal " . ($status & 127));
     }
 
@@ -294,11 +305,11 @@ sub run_linter {
         my $reason = "$linter exited with status $code";
         $reason .= ": $message"
           if length $message;
-        return $self->linter_failed($items[0], $reason);
+        return $self->linter_failed($first, $reason);
     }
 
     $stdout //= q{};
-    return $self->linter_failed($items[0],
+    return $self->linter_failed($first,
         "$linter printed output that is not UTF-8")
       unless valid_utf8($stdout);
 
@@ -310,7 +321,7 @@ sub run_linter {
         my ($path, $position, $severity, $tag, $note) = split(m{\t}, $line, 5);
 
         my $item = defined $path ? $item_by_path{$path} : undef;
-        return $self->linter_failed($items[0],
+        return $self->linter_failed($first,
             "unexpected output from $linter: $line")
           unless defined $item
           && defined $tag
@@ -321,7 +332,7 @@ sub run_linter {
     }
 
     # status 2 means findings; findings we did not see are a broken linter
-    return $self->linter_failed($items[0],
+    return $self->linter_failed($first,
         "$linter exited with status 2 but reported nothing")
       if $code == 2 && $stdout !~ m{\S};
 
