@@ -5,7 +5,8 @@
 # the Swift rule descriptions; do not edit them by hand).
 #
 # What counts as a fragment:
-#  - a regular file directly in /etc/monitoring-info/ (its proper place);
+#  - a regular file or symlink directly in /etc/monitoring-info/ (its proper
+#    place; a symlink's contents are not validated);
 #  - a regular file in a subdirectory of /etc/monitoring-info/ (misplaced:
 #    the client reads only /etc/monitoring-info/*.conf);
 #  - elsewhere (except under /usr/share/doc/, where examples belong): a file
@@ -53,15 +54,19 @@ sub visit_installed_files {
     my ($self, $item) = @_;
 
     return
-      unless $item->is_file;
+      unless $item->is_file || $item->is_symlink;
 
     my $name = $item->name;
 
     if ($name =~ m{^\Q$FRAGMENT_DIR\E(.+)$}) {
         my $relative = $1;
 
-        push(@{$self->lint_items}, $item);
-        $self->check_credentials($item);
+        # a symlink's name and place count; its target's contents are
+        # checked where the target is
+        unless ($item->is_symlink) {
+            push(@{$self->lint_items}, $item);
+            $self->check_credentials($item);
+        }
 
         if ($relative =~ m{/}) {
             $self->pointed_hint('monitoring-info-fragment-outside-directory',
@@ -75,7 +80,7 @@ sub visit_installed_files {
     }
 
     return
-      if $name =~ m{^usr/share/doc/};
+      if $name =~ m{^usr/share/doc/} || $item->is_symlink;
 
     $self->pointed_hint('monitoring-info-fragment-outside-directory',
         $item->pointer, 'not in /etc/monitoring-info')
