@@ -18,5 +18,7 @@ let package = Package(
       dependencies: ["MonitoringInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "generate-lintian-tags", dependencies: ["MonitoringInfo"]),
     .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo"]),
+    // lintian check (lintian/): golden hints from real dpkg-deb + lintian runs
+    .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo"], exclude: ["Cases", "SourcePackages"]),
   ]
 )

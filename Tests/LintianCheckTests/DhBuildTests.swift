@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+// A source package built with dpkg-buildpackage and dh_monitoringinfo (the
+// tools of this tree, not installed ones), checked by lintian with our include
+// dir as dpkg-buildpackage's check command: it must come out clean, and a
+// misplaced fragment must fail the build.
+//
+// SourcePackages/mi-dh-clean: two binary packages, a plain http fragment, an
+// imap fragment with a password (dh_monitoringinfo adds the chmod 0600 to the
+// postinst) and a second fragment installed with --name.
+
+enum DhTree {
+  /// The tree whose bin/dh_monitoringinfo and debhelper/perl5 are used: this
+  /// repository (DH_MONITORINGINFO_TREE may name another checkout).
+  static let root: URL = {
+    if let tree = ProcessInfo.processInfo.environment["DH_MONITORINGINFO_TREE"] {
+      return URL(fileURLWithPath: tree)
+    }
+    return Paths.repo
+  }()
+  static let wrapper = root.appendingPathComponent("bin/dh_monitoringinfo")
+  /// The Swift program behind the wrapper, from the same build as the tests.
+  static var program: URL {
+    let here = Paths.binDir.appendingPathComponent("dh_monitoringinfo")
+    if FileManager.default.isExecutableFile(atPath: here.path) { return here }
+    return root.appendingPathComponent(".build/debug/dh_monitoringinfo")
+  }
+  /// dh_monitoringinfo is written on another branch; until it is in this
+  /// tree these tests are reported as skipped (never as passed).
+  static let present = FileManager.default.isExecutableFile(atPath: wrapper.path)
+}
+
+@Suite(
+  "lintian check: a package built with dh_monitoringinfo",
+  .enabled(if: DhTree.present, "bin/dh_monitoringinfo is not in this tree yet"))
+struct DhBuildTests {
+  static let source = Paths.testsDir.appendingPathComponent("SourcePackages/mi-dh-clean")
+
+  struct Build {
+    var work: URL
+    var result: ProcessResult
+    var changes: URL { work.appendingPathComponent("mi-dh-clean_1.0_\(Self.arch).changes") }
+    static let arch = (try? run("dpkg", ["--print-architecture"]).stdout
+      .trimmingCharacters(in: .whitespacesAndNewlines)) ?? "amd64"
+  }
+
+  /// Copies the source package, lets `prepare` change it, and runs
+  /// dpkg-buildpackage with lintian (our include dir) as the check command.
+  func build(_ prepare: (URL) throws -> Void = { _ in }) throws -> Build {
+    let fm = FileManager.default
+    let work = fm.temporaryDirectory.appendingPathComponent("mi-dh-build-\(UUID().uuidString)")
+    let tree = work.appendingPathComponent("mi-dh-clean")
+    try fm.createDirectory(at: work, withIntermediateDirectories: true)
+    try fm.copyItem(at: Self.source, to: tree)
+    try fm.setAttributes(
+      [.posixPermissions: 0o755], ofItemAtPath: tree.appendingPathComponent("debian/rules").path)
+    try prepare(tree)
+
+    let inherited = ProcessInfo.processInfo.environment
+    var env = try lintianEnvironment(mode: .built, home: work)
+    env["PATH"] = DhTree.root.appendingPathComponent("bin").path + ":" + (inherited["PATH"] ?? systemPath)
+    env["PERL5LIB"] = DhTree.root.appendingPathComponent("debhelper/perl5").path
+    env["DH_MONITORINGINFO_BIN"] = DhTree.program.path
+    let result = try run(
+      "dpkg-buildpackage",
+      ["-us", "-uc", "-b", "-d", "--check-command=lintian",
+       "--check-option=--include-dir=\(Paths.includeDir.path)",
+       "--check-option=--allow-root", "--check-option=--no-cfg"],
+      environment: env, directory: tree)
+    return Build(work: work, result: result)
+  }
+
+  @Test func builtPackageIsCleanForOurTags() throws {
+    let built = try build()
+    defer { try? FileManager.default.removeItem(at: built.work) }
+    #expect(built.result.status == 0, "dpkg-buildpackage failed:\n\(built.result.stdout)\n\(built.result.stderr)")
+
+    // the check had something to check: fragments as conffiles, the one with
+    // a password shipped 0644 (restricted by the postinst)
+    let listing = try run("dpkg-deb", ["-c", built.work.appendingPathComponent("mi-dh-clean-mail_1.0_all.deb").path])
+    #expect(listing.stdout.contains("-rw-r--r-- root/root"))
+    #expect(listing.stdout.contains("./etc/monitoring-info/mi-dh-clean-mail.conf"))
+    #expect(listing.stdout.contains("./etc/monitoring-info/mi-dh-clean-mail-flow.conf"))
+
+    let lintian = try run(
+      "lintian",
+      ["--no-cfg", "--allow-root", "--include-dir", Paths.includeDir.path,
+       "--check-part", "monitoring-info", "--exp-output", "format=universal", built.changes.path],
+      environment: try lintianEnvironment(mode: .built, home: built.work))
+    #expect(lintian.status == 0, "\(lintian.stderr)")
+    #expect(lintian.stderr.isEmpty, "\(lintian.stderr)")
+    #expect(lintian.stdout == "", "hints for a dh_monitoringinfo package:\n\(lintian.stdout)")
+  }
+
+  @Test func misplacedFragmentFailsTheBuild() throws {
+    let built = try build { tree in
+      // an extra fragment installed by hand into a subdirectory
+      let extra = tree.appendingPathComponent("extra")
+      try FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
+      try "[mi-dh-clean-extra]\ntype = ssh\n".write(
+        to: extra.appendingPathComponent("mi-dh-clean-extra.conf"), atomically: true, encoding: .utf8)
+      try "extra/mi-dh-clean-extra.conf etc/monitoring-info/conf.d/\n".write(
+        to: tree.appendingPathComponent("debian/mi-dh-clean.install"), atomically: true, encoding: .utf8)
+    }
+    defer { try? FileManager.default.removeItem(at: built.work) }
+    #expect(built.result.status != 0, "the build should fail on our error tag")
+    #expect(built.result.stdout.contains(
+      "E: mi-dh-clean: monitoring-info-fragment-outside-directory in a subdirectory of /etc/monitoring-info [etc/monitoring-info/conf.d/mi-dh-clean-extra.conf]"),
+      "\(built.result.stdout)")
+  }
+}

@@ -1,0 +1,353 @@
+# monitoring-info -- lintian check for monitoring-info fragments -*- perl -*-
+#
+# Loaded with `lintian --include-dir /ABSOLUTE/PATH/lintian`. Check name:
+# monitoring-info. Tags: lintian/tags/monitoring-info/*.tag (generated from
+# the Swift rule descriptions; do not edit them by hand).
+#
+# What counts as a fragment:
+#  - a regular file or symlink directly in /etc/monitoring-info/ (its proper
+#    place; a symlink's contents are not validated);
+#  - a regular file in a subdirectory of /etc/monitoring-info/ (misplaced:
+#    the client reads only /etc/monitoring-info/*.conf);
+#  - elsewhere (except under /usr/share/doc/, where examples belong): a file
+#    NAME.conf directly inside a directory called monitoring-info or
+#    monitoring-info.d, or a file called *.monitoring-info (an uninstalled
+#    copy of the maintainer's debian/PACKAGE.monitoring-info).
+# The contents of every file under /etc/monitoring-info/ are validated by
+# monitoring-info-lint (one run per package, so duplicate services across
+# the package's fragments are found too); files found elsewhere are only
+# reported as misplaced.
+#
+# The format's rules live in monitoring-info-lint alone. The only thing
+# this check reads from a fragment itself is whether it sets a password, to
+# decide whether a world-readable file leaks credentials.
+
+package Lintian::Check::MonitoringInfo;
+
+use v5.20;
+use warnings;
+use utf8;
+
+use Const::Fast;
+use File::Spec;
+use IPC::Run3;
+use Unicode::UTF8 qw(encode_utf8 decode_utf8 valid_utf8);
+
+use Moo;
+use namespace::clean;
+
+with 'Lintian::Check';
+
+const my $FRAGMENT_DIR => 'etc/monitoring-info/';
+const my $LINTER_NAME => 'monitoring-info-lint';
+const my $TRIGGER_NAME => 'monitoring-info-changed';
+const my $UNAVAILABLE_TAG => 'monitoring-info-linter-unavailable';
+const my $WORLD_READABLE => oct(4);
+
+# items under /etc/monitoring-info/ whose contents the linter validates
+has lint_items => (is => 'rw', default => sub { [] });
+
+# fragments directly in /etc/monitoring-info/ (the ones the client reads)
+has placed_items => (is => 'rw', default => sub { [] });
+
+sub visit_installed_files {
+    my ($self, $item) = @_;
+
+    return
+      unless $item->is_file || $item->is_symlink;
+
+    my $name = $item->name;
+
+    if ($name =~ m{^\Q$FRAGMENT_DIR\E(.+)$}) {
+        my $relative = $1;
+
+        # a symlink's name and place count; its target's contents are
+        # checked where the target is
+        unless ($item->is_symlink) {
+            push(@{$self->lint_items}, $item);
+            $self->check_credentials($item);
+        }
+
+        if ($relative =~ m{/}) {
+            $self->pointed_hint('monitoring-info-fragment-outside-directory',
+                $item->pointer, 'in a subdirectory of /etc/monitoring-info');
+            return;
+        }
+
+        push(@{$self->placed_items}, $item);
+        $self->check_name($item);
+        return;
+    }
+
+    return
+      if $name =~ m{^usr/share/doc/} || $item->is_symlink;
+
+    $self->pointed_hint('monitoring-info-fragment-outside-directory',
+        $item->pointer, 'not in /etc/monitoring-info')
+      if $name =~ m{(?:^|/)monitoring-info(?:[.]d)?/[^/]+[.]conf$}
+      || $item->basename =~ m{.[.]monitoring-info$};
+
+    return;
+}
+
+sub installable {
+    my ($self) = @_;
+
+    $self->check_trigger;
+    $self->run_linter;
+
+    return;
+}
+
+# The client reads /etc/monitoring-info/*.conf only; the name of the file is
+# PACKAGE.conf (dh_monitoringinfo --name=NAME makes it NAME.conf).
+sub check_name {
+    my ($self, $item) = @_;
+
+    my $basename = $item->basename;
+
+    $self->pointed_hint('monitoring-info-fragment-needs-conf-suffix',
+        $item->pointer)
+      unless $basename =~ m{[.]conf$};
+
+    (my $stem = $basename) =~ s{[.]conf$}{};
+
+    my $package = $self->processable->name;
+    my $source = $self->processable->source_name // $package;
+
+    # NAME.conf is justified when NAME is the package or source name, or
+    # is namespaced by one of them (apache2-ssl.conf in apache2: the usual
+    # --name use), or when the maintainer scripts name the file (what
+    # dh_monitoringinfo --name writes for fragments with credentials).
+    for my $owner ($package, $source) {
+        return
+          if $stem eq $owner
+          || $stem =~ m{^\Q$owner\E[.-]};
+    }
+
+    return
+      if $self->maintainer_scripts_mention('/' . $item->name);
+
+    $self->pointed_hint('monitoring-info-fragment-name-mismatch',
+        $item->pointer, "expected $package.conf");
+
+    return;
+}
+
+sub check_trigger {
+    my ($self) = @_;
+
+    my @placed = @{$self->placed_items};
+    return
+      unless @placed;
+
+    my $triggers = $self->processable->control->lookup('triggers');
+    if (defined $triggers && $triggers->is_file && $triggers->is_open_ok) {
+
+        my $text = $triggers->bytes;
+        return
+          if $text =~ m{^ \s* activate(?:-noawait|-await)? \s+
+                           \Q$TRIGGER_NAME\E \s* $}mx;
+    }
+
+    $self->pointed_hint('monitoring-info-fragment-without-trigger',
+        $placed[0]->pointer, "activate-noawait $TRIGGER_NAME");
+
+    return;
+}
+
+sub check_credentials {
+    my ($self, $item) = @_;
+
+    return
+      unless $item->operm & $WORLD_READABLE;
+
+    return
+      unless $item->is_open_ok;
+
+    # a password key with a value (the format: "key = value", keys lower case)
+    return
+      unless $item->bytes =~ m{^ [ \t]* password [ \t]* = [ \t]* \S}mx;
+
+    my $path = '/' . $item->name;
+    return
+      if $self->postinst_restricts_mode($path);
+
+    $self->pointed_hint('monitoring-info-world-readable-credentials',
+        $item->pointer, $item->octal_permissions);
+
+    return;
+}
+
+sub script_text {
+    my ($self, $name) = @_;
+
+    my $script = $self->processable->control->lookup($name);
+    return q{}
+      unless defined $script && $script->is_file && $script->is_open_ok;
+
+    return $script->bytes;
+}
+
+sub maintainer_scripts_mention {
+    my ($self, $path) = @_;
+
+    for my $name (qw(postinst preinst postrm prerm)) {
+        return 1
+          if $self->script_text($name) =~ m{\Q$path\E(?![\w.-])};
+    }
+
+    return 0;
+}
+
+# dh_monitoringinfo writes "chmod 0600 /etc/monitoring-info/NAME.conf" (with
+# an optional $DPKG_ROOT prefix) into the postinst for fragments that carry
+# a password. Any chmod that takes the read bit away from others counts.
+sub postinst_restricts_mode {
+    my ($self, $path) = @_;
+
+    my $text = $self->script_text('postinst');
+
+    while (
+        $text =~ m{ chmod \s+ (?:-\S+ \s+)*
+                    ( [0-7]{3,4} | [ugoa]+ [-=] [rwxXst]* ) \s+
+                    ["']? (?: \$ \{? DPKG_ROOT \}? )?
+                    \Q$path\E ["']? (?= [\s;|&)] | $ ) }gmx
+    ) {
+        my $mode = $1;
+
+        if ($mode =~ m{^[0-7]+$}) {
+            return 1
+              unless oct($mode) & $WORLD_READABLE;
+            next;
+        }
+
+        my ($who, $op, $perms) = ($mode =~ m{^([ugoa]+)([-=])(.*)$});
+        return 1
+          if $who =~ m{[oa]}
+          && ($op eq q{=} || $perms =~ m{r});
+    }
+
+    return 0;
+}
+
+sub find_linter {
+    my ($self) = @_;
+
+    my $configured = $ENV{LINTIAN_MONITORING_INFO_LINT};
+    if (length $configured) {
+        return (File::Spec->rel2abs($configured), undef)
+          if -f $configured && -x _;
+        return (undef,
+            "LINTIAN_MONITORING_INFO_LINT=$configured is not an executable file"
+        );
+    }
+
+    for my $dir (split(m{:}, $ENV{PATH} // q{})) {
+        my $candidate = (length $dir ? $dir : q{.}) . "/$LINTER_NAME";
+        return (File::Spec->rel2abs($candidate), undef)
+          if -f $candidate && -x _;
+    }
+
+    return (undef,
+"$LINTER_NAME not found on PATH (install dh-monitoringinfo or set LINTIAN_MONITORING_INFO_LINT)"
+    );
+}
+
+# Fragments must never pass silently because the linter is missing or broken.
+sub linter_failed {
+    my ($self, $item, $reason) = @_;
+
+    die encode_utf8("monitoring-info check: $reason\n")
+      unless defined $self->profile->get_tag($UNAVAILABLE_TAG);
+
+    $self->pointed_hint($UNAVAILABLE_TAG, $item->pointer, $reason);
+
+    return;
+}
+
+sub run_linter {
+    my ($self) = @_;
+
+    my @items = @{$self->lint_items};
+    return
+      unless @items;
+
+    # failures are reported on the first fragment
+    my $first = $items[0];
+
+    my ($linter, $missing) = $self->find_linter;
+    return $self->linter_failed($first, $missing)
+      unless defined $linter;
+
+    # Run in the unpacked tree with relative names, so that pointers and
+    # notes (duplicate-service names the other file) say etc/monitoring-info/...
+    my $root = $first->unpacked_path;
+    $root =~ s{/\Q${\ $first->name }\E$}{}
+      or return $self->linter_failed($first,
+        'cannot find the unpacked root of ' . $first->name);
+
+    my %item_by_path = map { $_->name => $_ } @items;
+    my @paths = map { $_->name } @items;
+
+    my ($stdout, $stderr);
+    my @command = ('env', "--chdir=$root", $linter, '--format=tsv', @paths);
+    my $ran = eval { run3(\@command, \undef, \$stdout, \$stderr); 1 };
+    return $self->linter_failed($first, "cannot run $linter: $@")
+      unless $ran;
+
+    my $status = $?;
+    if ($status & 127) {
+        return $self->linter_failed($first,
+            "$linter killed by signal " . ($status & 127));
+    }
+
+    my $code = $status >> 8;
+    if ($code != 0 && $code != 2) {
+        my $message = $stderr // q{};
+        $message = decode_utf8($message) if valid_utf8($message);
+        $message =~ s{\s+$}{};
+        my $reason = "$linter exited with status $code";
+        $reason .= ": $message"
+          if length $message;
+        return $self->linter_failed($first, $reason);
+    }
+
+    $stdout //= q{};
+    return $self->linter_failed($first,
+        "$linter printed output that is not UTF-8")
+      unless valid_utf8($stdout);
+
+    for my $line (split(m{\n}, decode_utf8($stdout))) {
+
+        next
+          unless length $line;
+
+        my ($path, $position, $severity, $tag, $note) = split(m{\t}, $line, 5);
+
+        my $item = defined $path ? $item_by_path{$path} : undef;
+        return $self->linter_failed($first,
+            "unexpected output from $linter: $line")
+          unless defined $item
+          && defined $tag
+          && $position =~ m{^\d+$}
+          && $tag =~ m{^monitoring-info-[a-z0-9-]+$};
+
+        $self->pointed_hint($tag, $item->pointer($position), $note // q{});
+    }
+
+    # status 2 means findings; findings we did not see are a broken linter
+    return $self->linter_failed($first,
+        "$linter exited with status 2 but reported nothing")
+      if $code == 2 && $stdout !~ m{\S};
+
+    return;
+}
+
+1;
+
+# Local Variables:
+# indent-tabs-mode: nil
+# cperl-indent-level: 4
+# End:
+# vim: syntax=perl sw=4 sts=4 sr et

@@ -1,0 +1,3 @@
+Profile: monitoring-info/main
+Extends: debian/main
+Enable-Tags-From-Check: monitoring-info
