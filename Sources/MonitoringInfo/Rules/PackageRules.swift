@@ -4,9 +4,14 @@ extension Rule {
     tag: "monitoring-info-fragment-outside-directory", severity: .error, scope: .package,
     summary: "monitoring-info fragment installed outside /etc/monitoring-info",
     explanation: """
-      Fragments are read from /etc/monitoring-info/*.conf only, not from subdirectories or \
-      other places such as /usr/share. Install the file as /etc/monitoring-info/PACKAGE.conf; \
-      dh_monitoringinfo does this from debian/PACKAGE.monitoring-info.
+      The package ships a monitoring-info fragment outside /etc/monitoring-info/: in a \
+      subdirectory of it, or elsewhere (a NAME.conf file in a directory called monitoring-info, \
+      or a file called *.monitoring-info). The monitoring client reads only \
+      /etc/monitoring-info/*.conf, so this service is never monitored. Name the maintainer's \
+      file debian/PACKAGE.monitoring-info and let dh_monitoringinfo install it (add \
+      dh-sequence-monitoringinfo to Build-Depends); it installs the fragment as \
+      /etc/monitoring-info/PACKAGE.conf. Example files belong under \
+      /usr/share/doc/PACKAGE/examples/, which this check ignores.
       """,
     seeAlso: ["dh_monitoringinfo(1)"])
 
@@ -14,9 +19,13 @@ extension Rule {
     tag: "monitoring-info-fragment-name-mismatch", severity: .warning, scope: .package,
     summary: "fragment is not named after its package",
     explanation: """
-      A package's fragment is /etc/monitoring-info/PACKAGE.conf, so that administrators can \
-      tell which package a service comes from and exclude it. dh_monitoringinfo installs it \
-      under that name; use its --name option only for a package that ships more than one.
+      All packages share /etc/monitoring-info/, so a fragment is called PACKAGE.conf, or \
+      NAME.conf where NAME starts with the package or source package name and a dot or hyphen \
+      (apache2-ssl.conf in apache2); otherwise two packages may ship the same file. Let \
+      dh_monitoringinfo install the fragment from debian/PACKAGE.monitoring-info. A package \
+      with several fragments uses 'dh_monitoringinfo --name=PACKAGE-WHAT' with \
+      debian/PACKAGE.PACKAGE-WHAT.monitoring-info. The name is also accepted when a maintainer \
+      script names the file.
       """,
     seeAlso: ["dh_monitoringinfo(1)"])
 
@@ -24,8 +33,9 @@ extension Rule {
     tag: "monitoring-info-fragment-needs-conf-suffix", severity: .warning, scope: .package,
     summary: "file in /etc/monitoring-info without the .conf suffix",
     explanation: """
-      Only files ending in .conf are read; this one is ignored. Rename it to PACKAGE.conf, or \
-      let dh_monitoringinfo install it.
+      The monitoring client reads only /etc/monitoring-info/*.conf and ignores this file, so \
+      the service is not monitored. Let dh_monitoringinfo install the fragment from \
+      debian/PACKAGE.monitoring-info; it names it PACKAGE.conf.
       """,
     seeAlso: ["dh_monitoringinfo(1)"])
 
@@ -33,9 +43,11 @@ extension Rule {
     tag: "monitoring-info-fragment-without-trigger", severity: .warning, scope: .package,
     summary: "package ships a fragment but does not activate monitoring-info-changed",
     explanation: """
-      Without 'activate-noawait monitoring-info-changed' in the triggers control file, removing \
-      the package does not tell the monitoring client, and its services stay registered. \
-      dh_monitoringinfo adds the trigger.
+      The triggers control file does not contain 'activate-noawait monitoring-info-changed'. \
+      Without it the monitoring client is not told when the package is removed (the conffile \
+      stays on disk) or when an upgrade drops the fragment, and the server keeps monitoring a \
+      service that is gone. Use dh_monitoringinfo, which adds the trigger, or add the line to \
+      debian/PACKAGE.triggers yourself.
       """,
     seeAlso: ["dh_monitoringinfo(1)", "deb-triggers(5)"])
 
@@ -43,9 +55,23 @@ extension Rule {
     tag: "monitoring-info-world-readable-credentials", severity: .warning, scope: .package,
     summary: "fragment with a password is readable by everyone",
     explanation: """
-      The fragment holds a password but is installed readable by all users, and nothing in \
-      the postinst restricts it. Make it mode 0600 on the installed system; dh_monitoringinfo \
-      adds a postinst snippet that does so for fragments with credentials.
+      The fragment sets a password and is readable by every user on the system, and the \
+      postinst does not restrict its mode. Use dh_monitoringinfo: for a fragment with a \
+      password it adds 'chmod 0600 /etc/monitoring-info/NAME.conf' to the postinst. A \
+      hand-written postinst needs the same command (any chmod that removes read access for \
+      others is accepted) and the #DEBHELPER# token.
+      """,
+    seeAlso: ["dh_monitoringinfo(1)"])
+
+  public static let linterUnavailable = Rule(
+    tag: "monitoring-info-linter-unavailable", severity: .error, scope: .package,
+    summary: "fragments could not be validated: monitoring-info-lint is missing or failed",
+    explanation: """
+      The package ships monitoring-info fragments, but lintian could not validate them: \
+      monitoring-info-lint was not found, could not be run, or failed (the note says which). \
+      The fragments were not checked. Install dh-monitoringinfo, which provides \
+      monitoring-info-lint, or name the linter in the LINTIAN_MONITORING_INFO_LINT environment \
+      variable (lintian passes only LINTIAN_* variables, PATH, HOME and TMPDIR to its checks).
       """,
     seeAlso: ["dh_monitoringinfo(1)"])
 }

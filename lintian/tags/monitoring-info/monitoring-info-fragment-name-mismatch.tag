@@ -3,8 +3,12 @@ Severity: warning
 Check: monitoring-info
 Explanation: Fragment is not named after its package.
  .
- A package's fragment is /etc/monitoring-info/PACKAGE.conf, so that
- administrators can tell which package a service comes from and exclude
- it. dh_monitoringinfo installs it under that name; use its --name option
- only for a package that ships more than one.
+ All packages share /etc/monitoring-info/, so a fragment is called
+ PACKAGE.conf, or NAME.conf where NAME starts with the package or source
+ package name and a dot or hyphen (apache2-ssl.conf in apache2);
+ otherwise two packages may ship the same file. Let dh_monitoringinfo
+ install the fragment from debian/PACKAGE.monitoring-info. A package with
+ several fragments uses 'dh_monitoringinfo --name=PACKAGE-WHAT' with
+ debian/PACKAGE.PACKAGE-WHAT.monitoring-info. The name is also accepted
+ when a maintainer script names the file.
 See-Also: monitoring-info-lint(1), dh_monitoringinfo(1)

@@ -3,8 +3,14 @@ Severity: error
 Check: monitoring-info
 Explanation: Monitoring-info fragment installed outside /etc/monitoring-info.
  .
- Fragments are read from /etc/monitoring-info/*.conf only, not from
- subdirectories or other places such as /usr/share. Install the file as
- /etc/monitoring-info/PACKAGE.conf; dh_monitoringinfo does this from
- debian/PACKAGE.monitoring-info.
+ The package ships a monitoring-info fragment outside
+ /etc/monitoring-info/: in a subdirectory of it, or elsewhere (a
+ NAME.conf file in a directory called monitoring-info, or a file called
+ *.monitoring-info). The monitoring client reads only
+ /etc/monitoring-info/*.conf, so this service is never monitored. Name
+ the maintainer's file debian/PACKAGE.monitoring-info and let
+ dh_monitoringinfo install it (add dh-sequence-monitoringinfo to
+ Build-Depends); it installs the fragment as
+ /etc/monitoring-info/PACKAGE.conf. Example files belong under
+ /usr/share/doc/PACKAGE/examples/, which this check ignores.
 See-Also: monitoring-info-lint(1), dh_monitoringinfo(1)
