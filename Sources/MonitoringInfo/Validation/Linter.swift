@@ -9,16 +9,23 @@ public struct Linter: Sendable {
 
   public func lint(paths: [String]) -> LintReport {
     var report = LintReport()
+    var files: [String] = []
     for path in paths {
-      if FileReader.isDirectory(path) {
-        do {
-          let base = path.hasSuffix("/") ? path : path + "/"
-          for name in try FileReader.files(in: path, withSuffix: ".conf") { lintFile(base + name, into: &report) }
-        } catch {
-          report.failures.append(error)
-        }
-      } else {
-        lintFile(path, into: &report)
+      guard FileReader.isDirectory(path) else {
+        files.append(path)
+        continue
+      }
+      do {
+        let base = path.hasSuffix("/") ? path : path + "/"
+        files += try FileReader.files(in: path, withSuffix: ".conf").map { base + $0 }
+      } catch {
+        report.failures.append(error)
+      }
+    }
+    for result in ParallelMap.map(files, minimumPerThread: 256, readAndValidate) {
+      switch result {
+      case let .success(file): report.files.append(file)
+      case let .failure(error): report.failures.append(error)
       }
     }
     report.crossFileDiagnostics = duplicateServices(report.files)
@@ -32,12 +39,8 @@ public struct Linter: Sendable {
     return report
   }
 
-  private func lintFile(_ path: String, into report: inout LintReport) {
-    do {
-      report.files.append(validator.validate(try SourceFile.read(path: path)))
-    } catch {
-      report.failures.append(error)
-    }
+  private func readAndValidate(_ path: String) -> Result<FragmentReport, MonitoringInfoError> {
+    Result { () throws(MonitoringInfoError) in validator.validate(try SourceFile.read(path: path)) }
   }
 
   /// `monitoring-info-duplicate-service` for every section whose name an earlier file used.
