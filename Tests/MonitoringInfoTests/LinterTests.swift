@@ -1,0 +1,32 @@
+import Foundation
+import MonitoringInfo
+import Testing
+
+@Suite struct LinterTests {
+  /// Enough files that the linter spreads them over threads; the report must still be in
+  /// file-name order and the same as one file at a time.
+  @Test func manyFilesGiveTheSameReportAsOneAtATime() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mi-many-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for index in 0..<1_200 {
+      let text = index % 7 == 0 ? "[s\(index)]\ntype = htp\n" : "[s\(index % 1_000)]\ntype = tcp\nport = \(index + 1)\n"
+      try text.write(to: directory.appendingPathComponent("f\(index).conf"), atomically: false, encoding: .utf8)
+    }
+    try "not a fragment".write(to: directory.appendingPathComponent("ignored.txt"), atomically: false, encoding: .utf8)
+    let report = Linter().lint(paths: [directory.path])
+    let names = report.files.map { URL(fileURLWithPath: $0.file.path).lastPathComponent }
+    #expect(names.count == 1_200)
+    #expect(names == names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    let oneByOne = report.files.map { FragmentValidator().validate(try! SourceFile.read(path: $0.file.path)).diagnostics }
+    #expect(report.files.map(\.diagnostics) == oneByOne)
+    #expect(report.diagnostics.filter { $0.tag == "monitoring-info-unknown-type" }.count == 172)
+    // s0..s199 appear twice (files f0..f199 and f1000..f1199), less those whose type is wrong.
+    #expect(report.crossFileDiagnostics.count > 100)
+  }
+
+  @Test func directoryThatCannotBeReadIsAFailure() {
+    let report = Linter().lint(paths: ["/nonexistent-monitoring-info-dir/x.conf"])
+    #expect(report.failures == [.unreadable(path: "/nonexistent-monitoring-info-dir/x.conf", reason: "No such file or directory")])
+  }
+}
