@@ -16,7 +16,7 @@ let package = Package(
     .executableTarget(
       name: "monitoring-info-lint",
       dependencies: ["MonitoringInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-    .executableTarget(name: "generate-lintian-tags", dependencies: ["MonitoringInfo"]),
+    .executableTarget(name: "generate-reference", dependencies: ["MonitoringInfo"]),
     .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo"]),
     // lintian check (lintian/): golden hints from real dpkg-deb + lintian runs
     .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo"], exclude: ["Cases", "SourcePackages"]),

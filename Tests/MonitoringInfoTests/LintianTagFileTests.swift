@@ -11,7 +11,7 @@ import Testing
     let url = Self.directory.appendingPathComponent(LintianTagFile.fileName(rule))
     let committed = try? String(contentsOf: url, encoding: .utf8)
     #expect(committed == LintianTagFile.render(rule),
-            "\(url.lastPathComponent) is out of date, run `make tags`")
+            "\(url.lastPathComponent) is out of date, run `make generated`")
   }
 
   @Test func noStaleTagFiles() throws {
@@ -26,5 +26,22 @@ import Testing
     for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).dropLast() where !line.hasPrefix("See-Also:") && !line.hasPrefix("Explanation:") {
       #expect(line.hasPrefix(" ") && line.count > 1, "bad continuation line \(line.debugDescription)")
     }
+  }
+}
+
+@Suite struct FormatReferenceTests {
+  @Test func committedReferenceIsUpToDate() throws {
+    let url = TestSupport.packageRoot.appendingPathComponent(FormatReference.path)
+    let committed = try? String(contentsOf: url, encoding: .utf8)
+    #expect(committed == FormatReference.markdown(), "\(FormatReference.path) is out of date, run `make generated`")
+  }
+
+  @Test func referenceNamesEveryTypeKeyAndTag() {
+    let text = FormatReference.markdown()
+    for type in ServiceType.allCases {
+      #expect(text.contains("### \(type.rawValue)\n"))
+      for key in type.schema.keys { #expect(text.contains("| `\(key.name)` |")) }
+    }
+    for rule in Rule.all { #expect(text.contains("`\(rule.tag)`")) }
   }
 }

@@ -1,5 +1,5 @@
 /// The lintian `.tag` file of a rule (lintian 2.116 format). Generated, never edited by hand:
-/// `swift run generate-lintian-tags lintian/tags/monitoring-info`.
+/// `make generated`.
 public enum LintianTagFile {
   public static let checkName = "monitoring-info"
 
@@ -28,6 +28,3 @@ public enum LintianTagFile {
   }
 }
 
-extension String {
-  fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
-}
