@@ -71,6 +71,7 @@ func run() throws {
     do { bytes = try FileSystem.read(fragment) } catch { fail("cannot read \(fragment): \(error)") }
     let outcome = FragmentCheck.check(path: fragment, bytes: bytes)
     for warning in outcome.warnings { dh.warning(warning) }
+    if dh.options.verbose { for note in outcome.notes { StandardOutput.write("\t[info] \(note)\n") } }
     errors += outcome.errors
     work.append((package, fragment, outcome))
   }
