@@ -18,6 +18,7 @@ public struct Debhelper: Sendable {
 
   let compat: Int
   let archTable: ArchitectureTableBox
+  /// The native architecture (`dpkg --print-architecture`), asked only when needed.
   let hostArchitecture: LazyValue
 
   /// Parses everything like `init()`. Throws `DebhelperError` where debhelper calls `error()`.
@@ -32,11 +33,7 @@ public struct Debhelper: Sendable {
     self.control = try ControlFile.read(path: root + "/debian/control")
     self.compat = control.compatLevel(compatFile: root + "/debian/compat") ?? 13
     self.archTable = ArchitectureTableBox()
-    let env = environment
-    self.hostArchitecture = LazyValue {
-      if let v = env["DEB_HOST_ARCH"], !v.isEmpty { return v }
-      return captureOutput(["dpkg", "--print-architecture"]) ?? ""
-    }
+    self.hostArchitecture = LazyValue { captureOutput(["dpkg", "--print-architecture"]) ?? "" }
     try parse(arguments)
   }
 
@@ -47,7 +44,9 @@ public struct Debhelper: Sendable {
     if let v = environment[variable], !v.isEmpty { return v }
     switch variable {
     case "DEB_HOST_ARCH", "DEB_BUILD_ARCH": return hostArchitecture.value
-    case "DEB_TARGET_ARCH": return architectureValue("DEB_HOST_ARCH")
+    // Like dpkg-architecture: without DEB_TARGET_ARCH in the environment the target is the
+    // native architecture, whatever DEB_HOST_ARCH says.
+    case "DEB_TARGET_ARCH": return hostArchitecture.value
     case "DEB_HOST_ARCH_OS", "DEB_BUILD_ARCH_OS":
       return archTable.table.os(of: architectureValue(String(variable.dropLast(3)))) ?? ""
     case "DEB_TARGET_ARCH_OS":
@@ -99,7 +98,7 @@ public struct Debhelper: Sendable {
 
   mutating func parse(_ argv: [String]) throws(DebhelperError) {
     var state = SelectionState()
-    let abbreviations = compat >= 13
+    let abbreviations = compat <= 12
 
     if let internalOptions = environment["DH_INTERNAL_OPTIONS"] {
       let fields = internalOptions.split(separator: "\u{1e}", omittingEmptySubsequences: false).map(String.init)
@@ -206,7 +205,9 @@ public struct Debhelper: Sendable {
       case "no-act": options.noAct = true
       case "indep":
         state.doPackages += packages(.indep); state.doIndep = true; state.sawPackages = true
-      case "arch":
+      case "same-arch" where compat >= 12:
+        throw .message("-s/--same-arch has been removed; please use -a/--arch instead")
+      case "arch", "same-arch":
         state.doPackages += packages(.arch); state.doArch = true; state.sawPackages = true
       case "package":
         try assertKnown(value, "-p/--package")
@@ -235,7 +236,7 @@ public struct Debhelper: Sendable {
     }
     options.arguments += parsed.nonOptions
     for option in forwarded {
-      let test = getopt([option], abbreviations: compat >= 13)
+      let test = getopt([option], abbreviations: compat <= 12)
       if test.ok { try apply(test, &state) }
     }
   }

@@ -1,6 +1,6 @@
 /// The shared debhelper options (Debian::Debhelper::Dh_Getopt), parsed with the same
 /// Getopt::Long rules: bundled short options, no case folding, `--long=value`, unknown
-/// options in `-O` ignored silently, long abbreviations from compat 13 on.
+/// options in `-O` ignored silently, long abbreviations only up to compat 12.
 public struct DebhelperOptions: Sendable {
   public var verbose = false
   public var quiet = false
@@ -31,7 +31,7 @@ let optionTable: [String: OptionSpec] = {
   add(["no-act"], "no-act", .flag)
   add(["i", "indep"], "indep", .flag)
   add(["a", "arch"], "arch", .flag)
-  add(["s", "same-arch"], "arch", .flag)
+  add(["s", "same-arch"], "same-arch", .flag)
   add(["p", "package"], "package", .value)
   add(["N", "no-package"], "no-package", .value)
   add(["remaining-packages"], "remaining-packages", .flag)
