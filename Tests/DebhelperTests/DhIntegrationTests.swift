@@ -109,3 +109,32 @@ import Testing
     #expect(r.stderr.contains("dh_monitoringinfo: warning: debian/mi-data.postinst lacks #DEBHELPER#"))
   }
 }
+
+/// The addon and the man page as shipped.
+@Suite struct ShippedFilesTests {
+  @Test func manPageIsValidPodInDebhelperStyle() throws {
+    let pod = Tree.root.appendingPathComponent("debhelper/dh_monitoringinfo.pod").path
+    let check = try run(["podchecker", pod])
+    #expect(check.succeeded, "\(check.stderr)")
+    #expect(!check.stderr.contains("WARNING"), "\(check.stderr)")
+    let text = try read(URL(fileURLWithPath: pod))
+    for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "FILES", "OPTIONS", "EXAMPLES", "SEE ALSO"] {
+      #expect(("\n" + text).contains("\n=head1 \(section)\n"), "missing section \(section)")
+    }
+  }
+
+  @Test func sequenceAddonInsertsAfterLogrotate() throws {
+    let dir = try makeTemporaryDirectory("addon")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try copyFixture("multi", into: dir)
+    let r = try run(["dh", "binary", "--no-act"], in: source)
+    #expect(r.succeeded, "\(r.stderr)")
+    let commands = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    let logrotate = try #require(commands.firstIndex { $0.hasPrefix("dh_installlogrotate") })
+    #expect(commands[logrotate + 1].hasPrefix("debian/rules override_dh_monitoringinfo"))
+    // Without the addon on PERL5LIB, dh refuses the build-dependency: the addon is what loads.
+    var environment = Tree.environment()
+    environment["PERL5LIB"] = nil
+    #expect(try !run(["dh", "binary", "--no-act"], in: source, environment: environment).succeeded)
+  }
+}
