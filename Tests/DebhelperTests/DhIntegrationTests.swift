@@ -91,6 +91,30 @@ import Testing
     #expect(badPackage.stderr.hasPrefix("dh_monitoringinfo: error: Requested unknown package nosuch via -p/--package"))
   }
 
+  @Test func warningsArePrintedAndTheBuildGoesOn() throws {
+    let (dir, source) = try plainCopy("warning")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try write("[mi-web]\ntype = http\nssl_hostname = www.example.org\n", to: source.appendingPathComponent("debian/monitoring-info"))
+    let r = try run(["dh_monitoringinfo", "-pmi-web"], in: source)
+    #expect(r.succeeded)
+    #expect(r.stderr.hasPrefix("dh_monitoringinfo: warning: debian/monitoring-info:3:1: 'ssl_hostname'"), "\(r.stderr)")
+    #expect(exists(source, "debian/mi-web/etc/monitoring-info/mi-web.conf"))
+  }
+
+  @Test func allErrorsAreReportedAndNothingIsWritten() throws {
+    let (dir, source) = try plainCopy("errors")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try write("[mi-web]\ntype = htp\n", to: source.appendingPathComponent("debian/monitoring-info"))
+    try write("[mi-data]\ntype = tcp\n", to: source.appendingPathComponent("debian/mi-data.monitoring-info"))
+    let before = try snapshot(source)
+    let r = try run(["dh_monitoringinfo"], in: source)
+    #expect(r.status == 255)
+    let errors = r.stderr.split(separator: "\n").filter { $0.hasPrefix("dh_monitoringinfo: error: ") }
+    #expect(errors.count == 2, "\(r.stderr)")
+    #expect(errors.contains { $0.hasSuffix("debian/mi-data.monitoring-info:1:2: type 'tcp' needs 'port' (TCP port to connect to) (add 'port = ...')") }, "\(r.stderr)")
+    #expect(try snapshot(source) == before)
+  }
+
   @Test func maintainerTriggerIsNotDuplicated() throws {
     let (dir, source) = try plainCopy("triggers")
     defer { try? FileManager.default.removeItem(at: dir) }

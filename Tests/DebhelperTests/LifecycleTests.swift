@@ -136,13 +136,28 @@ import Testing
     #expect(try read(root.fragment) == Self.fragmentB)
     #expect(try root.mode(root.fragment) == 0o600)
 
+    // The admin deleted the fragment; reinstalling the same version leaves it deleted, and the
+    // snippet (which finds no file) does not make the postinst fail.
+    try FileManager.default.removeItem(at: root.fragment)
+    try root.dpkg("-i", debs["2.0"]!.path)
+    #expect(!FileManager.default.fileExists(atPath: root.fragment.path))
+    #expect(try root.status("mi-producer") == "ii ")
+
     // Remove: the conffile stays, only the explicit trigger tells the consumer.
     calls = try root.triggered { try root.dpkg("-r", "mi-producer") }
     #expect(calls == ["triggered monitoring-info-changed"], "\(calls)")
-    #expect(FileManager.default.fileExists(atPath: root.fragment.path))
     #expect(try root.status("mi-producer") == "rc ")
 
-    // Purge after remove: the conffile goes, the file trigger tells the consumer.
+    // Purge after remove: the file trigger tells the consumer.
+    calls = try root.triggered { try root.dpkg("-P", "mi-producer") }
+    #expect(calls == ["triggered /etc/monitoring-info"], "\(calls)")
+
+    // Remove with the conffile present: it stays on disk; purge removes it.
+    try root.dpkg("-i", debs["2.0"]!.path)
+    #expect(FileManager.default.fileExists(atPath: root.fragment.path))
+    calls = try root.triggered { try root.dpkg("-r", "mi-producer") }
+    #expect(calls == ["triggered monitoring-info-changed"], "\(calls)")
+    #expect(FileManager.default.fileExists(atPath: root.fragment.path))
     calls = try root.triggered { try root.dpkg("-P", "mi-producer") }
     #expect(calls == ["triggered /etc/monitoring-info"], "\(calls)")
     #expect(!FileManager.default.fileExists(atPath: root.fragment.path))

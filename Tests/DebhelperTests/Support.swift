@@ -76,10 +76,17 @@ func run(
     stderr: String(decoding: errData, as: UTF8.self))
 }
 
-/// A fresh temporary directory, removed by the caller via `defer`.
+/// One directory per test process for everything the tests build; removed when it exits.
+let testScratch: URL = {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("mi-dh-tests-\(getpid())")
+  try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  atexit { try? FileManager.default.removeItem(at: testScratch) }
+  return url
+}()
+
+/// A fresh temporary directory (inside `testScratch`); callers remove it with `defer` when done.
 func makeTemporaryDirectory(_ label: String) throws -> URL {
-  let url = FileManager.default.temporaryDirectory
-    .appendingPathComponent("mi-dh-\(label)-\(UUID().uuidString.prefix(8))")
+  let url = testScratch.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
