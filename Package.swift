@@ -24,6 +24,6 @@ let package = Package(
     .target(name: "CAptPkg", linkerSettings: [.linkedLibrary("apt-pkg")]),
     .target(name: "DebhelperSupport", dependencies: ["CAptPkg"]),
     .executableTarget(name: "dh_monitoringinfo", dependencies: ["DebhelperSupport", "MonitoringInfo"]),
-    .testTarget(name: "DebhelperTests", dependencies: ["DebhelperSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "DebhelperTests", dependencies: ["DebhelperSupport"], exclude: ["Fixtures", "Reference"]),
   ]
 )
