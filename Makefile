@@ -38,3 +38,7 @@ bench: release
 
 clean:
 	rm -rf .build bench/out
+
+# dh_monitoringinfo against dh_installlogrotate (prints the ratio; see bench/RESULTS-dh.md).
+bench-dh: deps
+	bench/dh

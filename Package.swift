@@ -20,5 +20,10 @@ let package = Package(
     .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo"]),
     // lintian check (lintian/): golden hints from real dpkg-deb + lintian runs
     .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo"], exclude: ["Cases", "SourcePackages"]),
+    // dh_monitoringinfo: libapt-pkg shim (C API over C++), debhelper semantics, thin tool.
+    .target(name: "CAptPkg", linkerSettings: [.linkedLibrary("apt-pkg")]),
+    .target(name: "DebhelperSupport", dependencies: ["CAptPkg"]),
+    .executableTarget(name: "dh_monitoringinfo", dependencies: ["DebhelperSupport", "MonitoringInfo"]),
+    .testTarget(name: "DebhelperTests", dependencies: ["DebhelperSupport"], exclude: ["Fixtures", "Reference"]),
   ]
 )
