@@ -17,7 +17,7 @@ let package = Package(
       name: "monitoring-info-lint",
       dependencies: ["MonitoringInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "generate-reference", dependencies: ["MonitoringInfo"]),
-    .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo"]),
+    .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo"], exclude: ["Fixtures"]),
     // lintian check (lintian/): golden hints from real dpkg-deb + lintian runs
     .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo"], exclude: ["Cases", "SourcePackages"]),
     // dh_monitoringinfo: libapt-pkg shim (C API over C++), debhelper semantics, thin tool.
