@@ -22,7 +22,7 @@ let package = Package(
     .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo"], exclude: ["Cases", "SourcePackages"]),
     // dh_monitoringinfo: libapt-pkg shim (C API over C++), debhelper semantics, thin tool.
     .target(name: "CAptPkg", linkerSettings: [.linkedLibrary("apt-pkg")]),
-    .target(name: "DebhelperSupport", dependencies: ["CAptPkg"]),
+    .target(name: "DebhelperSupport", dependencies: ["CAptPkg", "MonitoringInfo"]),
     .executableTarget(name: "dh_monitoringinfo", dependencies: ["DebhelperSupport", "MonitoringInfo"]),
     .testTarget(name: "DebhelperTests", dependencies: ["DebhelperSupport"], exclude: ["Fixtures", "Reference"]),
   ]

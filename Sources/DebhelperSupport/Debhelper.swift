@@ -1,3 +1,5 @@
+import MonitoringInfo
+
 /// What Dh_Lib's `init` computes: options, the packages to act on, and the lookups
 /// (pkgfile, tmpdir, architecture) that depend on them.
 public struct Debhelper: Sendable {
@@ -124,7 +126,7 @@ public struct Debhelper: Sendable {
     let parsed = getopt(argv, abbreviations: abbreviations)
     try apply(parsed, &state)
     if !parsed.ok {
-      for name in parsed.unknown { StandardError.write("Unknown option: \(name)\n") }
+      for name in parsed.unknown { StandardStream.error("Unknown option: \(name)\n") }
       throw .message("unknown option or error during option parsing; aborting")
     }
     options.uParams += parsed.afterDoubleDash

@@ -142,30 +142,6 @@ public enum Environment {
   }
 }
 
-public enum StandardError {
-  public static func write(_ text: String) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeMutableBytes { Glibc.write(2, $0.baseAddress! + offset, $0.count - offset) }
-      if n <= 0 { if errno == EINTR { continue }; return }
-      offset += n
-    }
-  }
-}
-
-public enum StandardOutput {
-  public static func write(_ text: String) {
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(1, $0.baseAddress! + offset, $0.count - offset) }
-      if n <= 0 { if errno == EINTR { continue }; return }
-      offset += n
-    }
-  }
-}
-
 /// Runs a program and returns its standard output (trailing newline removed), or nil on failure.
 public func captureOutput(_ arguments: [String]) -> String? {
   var pipeFds: [Int32] = [0, 0]

@@ -1,3 +1,5 @@
+import MonitoringInfo
+
 /// Byte-for-byte equivalents of Dh_Lib's `autoscript`, `autotrigger` and `addsubstvar`,
 /// plus `install_file`. Paths are relative to `Debhelper.root`.
 extension Debhelper {
@@ -5,7 +7,7 @@ extension Debhelper {
 
   /// Prints a command the way `doit` does under -v.
   public func verbosePrint(_ text: String) {
-    if options.verbose { StandardOutput.write("\t\(text)\n") }
+    if options.verbose { StandardStream.output("\t\(text)\n") }
   }
 
   /// `autoscript($package, $script, $snippet, { KEY => value })`: wraps the snippet and
@@ -176,6 +178,6 @@ extension Debhelper {
   }
 
   public func warning(_ message: String) {
-    StandardError.write("\(toolName): warning: \(message)\n")
+    StandardStream.error("\(toolName): warning: \(message)\n")
   }
 }

@@ -1,5 +1,6 @@
 // dh_monitoringinfo: validate and install debian/PACKAGE.monitoring-info, add the trigger,
 // the maintainer-script snippet and ${misc:Recommends}. See debhelper/dh_monitoringinfo.pod.
+import MonitoringInfo
 import DebhelperSupport
 
 #if canImport(Glibc)
@@ -12,7 +13,7 @@ let producerTrigger = "monitoring-info-changed"
 let consumerPackage = "auto-monitor-client"
 
 func fail(_ message: String) -> Never {
-  StandardError.write("\(toolName): error: \(message)\n")
+  StandardStream.error("\(toolName): error: \(message)\n")
   exit(255)
 }
 
@@ -71,12 +72,12 @@ func run() throws {
     do { bytes = try FileSystem.read(fragment) } catch { fail("cannot read \(fragment): \(error)") }
     let outcome = FragmentCheck.check(path: fragment, bytes: bytes)
     for warning in outcome.warnings { dh.warning(warning) }
-    if dh.options.verbose { for note in outcome.notes { StandardOutput.write("\t[info] \(note)\n") } }
+    if dh.options.verbose { for note in outcome.notes { StandardStream.output("\t[info] \(note)\n") } }
     errors += outcome.errors
     work.append((package, fragment, outcome))
   }
   if !errors.isEmpty {
-    for message in errors.dropLast() { StandardError.write("\(toolName): error: \(message)\n") }
+    for message in errors.dropLast() { StandardStream.error("\(toolName): error: \(message)\n") }
     fail(errors.last!)
   }
 

@@ -9,8 +9,7 @@ import Glibc
 #endif
 
 func fail(_ message: String, status: Int32) -> Never {
-  let line = "generate-reference: \(message)\n"
-  _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+  StandardStream.error("generate-reference: \(message)\n")
   exit(status)
 }
 

@@ -1,10 +1,6 @@
 import ArgumentParser
 import MonitoringInfo
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @main
 struct Lint: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -62,8 +58,7 @@ struct Lint: ParsableCommand {
   }
 
   private func printError(_ text: String) {
-    let line = "monitoring-info-lint: \(text)\n"
-    _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    StandardStream.error("monitoring-info-lint: \(text)\n")
   }
 }
 

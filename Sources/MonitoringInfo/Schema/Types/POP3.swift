@@ -2,10 +2,5 @@ extension ServiceTypeSchema {
   static let pop3 = ServiceTypeSchema(
     .pop3, sslCapable: true,
     summary: "POP3 greeting and QUIT; with credentials: logs in and collects token mails",
-    keys: [
-      KeySpec("port", .port, default: .port(plain: 110, tls: 995), "POP3 port"),
-      KeySpec("username", .username, "login name"),
-      KeySpec("password", .password, "login password"),
-      KeySpec("mailflowid", .identifier, "the mail flow whose tokens are collected"),
-    ])
+    keys: [KeySpec("port", .port, default: .port(plain: 110, tls: 995), "POP3 port")] + mailboxKeys)
 }
