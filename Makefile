@@ -19,9 +19,7 @@ release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 demo: release
-	@echo "== monitoring-info-lint over examples/ (valid fragments and typical mistakes) =="
-	@"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/monitoring-info-lint" examples/ ; \
-	  status=$$?; echo "== exit status $$status (0: clean, 2: findings, 1: linter failed) =="
+	@tools/demo
 
 check: deps
 	$(SWIFT) build
