@@ -17,13 +17,15 @@ let package = Package(
       name: "monitoring-info-lint",
       dependencies: ["MonitoringInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "generate-reference", dependencies: ["MonitoringInfo"]),
-    .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo"], exclude: ["Fixtures"]),
+    // Shared by the test targets: running programs, build paths, golden files.
+    .target(name: "TestKit", path: "Tests/TestKit"),
+    .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo", "TestKit"], exclude: ["Fixtures"]),
     // lintian check (lintian/): golden hints from real dpkg-deb + lintian runs
-    .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo"], exclude: ["Cases", "SourcePackages"]),
+    .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo", "TestKit"], exclude: ["Cases", "SourcePackages"]),
     // dh_monitoringinfo: libapt-pkg shim (C API over C++), debhelper semantics, thin tool.
     .target(name: "CAptPkg", linkerSettings: [.linkedLibrary("apt-pkg")]),
     .target(name: "DebhelperSupport", dependencies: ["CAptPkg", "MonitoringInfo"]),
     .executableTarget(name: "dh_monitoringinfo", dependencies: ["DebhelperSupport", "MonitoringInfo"]),
-    .testTarget(name: "DebhelperTests", dependencies: ["DebhelperSupport"], exclude: ["Fixtures", "Reference"]),
+    .testTarget(name: "DebhelperTests", dependencies: ["DebhelperSupport", "TestKit"], exclude: ["Fixtures", "Reference"]),
   ]
 )

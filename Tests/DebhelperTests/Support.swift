@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TestKit
 import Testing
 
 /// Paths and process helpers shared by the debhelper tests.
@@ -39,41 +40,16 @@ enum Tree {
   }
 }
 
-struct RunResult {
-  var status: Int32
-  var stdout: String
-  var stderr: String
-  var succeeded: Bool { status == 0 }
-}
+typealias RunResult = ProcessResult
 
+/// Runs `arguments[0]` (looked up on PATH) with the debhelper environment of this tree.
 @discardableResult
 func run(
   _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil, stdin: Data? = nil
 ) throws -> RunResult {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = arguments
-  if let directory { process.currentDirectoryURL = directory }
-  process.environment = environment ?? Tree.environment()
-  let out = Pipe(), err = Pipe()
-  process.standardOutput = out
-  process.standardError = err
-  process.standardInput = FileHandle.nullDevice
-  try process.run()
-  // Read both pipes concurrently so that neither can fill up and block the child.
-  nonisolated(unsafe) var errData = Data()
-  let group = DispatchGroup()
-  group.enter()
-  DispatchQueue.global().async {
-    errData = err.fileHandleForReading.readDataToEndOfFile()
-    group.leave()
-  }
-  let outData = out.fileHandleForReading.readDataToEndOfFile()
-  group.wait()
-  process.waitUntilExit()
-  return RunResult(
-    status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-    stderr: String(decoding: errData, as: UTF8.self))
+  try runProgram(
+    arguments[0], Array(arguments.dropFirst()), environment: environment ?? Tree.environment(), directory: directory,
+    stdin: stdin)
 }
 
 /// One directory per test process for everything the tests build; removed when it exits.

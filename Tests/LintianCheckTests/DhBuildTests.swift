@@ -36,7 +36,7 @@ struct DhBuildTests {
     var work: URL
     var result: ProcessResult
     var changes: URL { work.appendingPathComponent("mi-dh-clean_1.0_\(Self.arch).changes") }
-    static let arch = (try? run("dpkg", ["--print-architecture"]).stdout
+    static let arch = (try? runProgram("dpkg", ["--print-architecture"]).stdout
       .trimmingCharacters(in: .whitespacesAndNewlines)) ?? "amd64"
   }
 
@@ -57,7 +57,7 @@ struct DhBuildTests {
     env["PATH"] = DhTree.root.appendingPathComponent("bin").path + ":" + (inherited["PATH"] ?? systemPath)
     env["PERL5LIB"] = DhTree.root.appendingPathComponent("debhelper/perl5").path
     env["DH_MONITORINGINFO_BIN"] = DhTree.program.path
-    let result = try run(
+    let result = try runProgram(
       "dpkg-buildpackage",
       ["-us", "-uc", "-b", "-d", "--check-command=lintian",
        "--check-option=--include-dir=\(Paths.includeDir.path)",
@@ -73,12 +73,12 @@ struct DhBuildTests {
 
     // the check had something to check: fragments as conffiles, the one with
     // a password shipped 0644 (restricted by the postinst)
-    let listing = try run("dpkg-deb", ["-c", built.work.appendingPathComponent("mi-dh-clean-mail_1.0_all.deb").path])
+    let listing = try runProgram("dpkg-deb", ["-c", built.work.appendingPathComponent("mi-dh-clean-mail_1.0_all.deb").path])
     #expect(listing.stdout.contains("-rw-r--r-- root/root"))
     #expect(listing.stdout.contains("./etc/monitoring-info/mi-dh-clean-mail.conf"))
     #expect(listing.stdout.contains("./etc/monitoring-info/mi-dh-clean-mail-flow.conf"))
 
-    let lintian = try run(
+    let lintian = try runProgram(
       "lintian",
       ["--no-cfg", "--allow-root", "--include-dir", Paths.includeDir.path,
        "--check-part", "monitoring-info", "--exp-output", "format=universal", built.changes.path],

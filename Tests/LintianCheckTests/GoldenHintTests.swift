@@ -124,7 +124,7 @@ func buildPackage(_ testCase: Case, in work: URL) throws -> URL {
   }
 
   let deb = work.appendingPathComponent("\(testCase.name).deb")
-  let result = try run("dpkg-deb", ["--root-owner-group", "--build", tree.path, deb.path])
+  let result = try runProgram("dpkg-deb", ["--root-owner-group", "--build", tree.path, deb.path])
   guard result.status == 0 else {
     throw TestFailure.message("dpkg-deb --build \(testCase.name) failed: \(result.stderr)")
   }
@@ -163,7 +163,7 @@ func runLintian(_ debs: [URL], mode: LinterMode, home: URL) throws -> LintianRun
     "--no-cfg", "--allow-root", "--include-dir", Paths.includeDir.path,
     "--check-part", "monitoring-info", "--exp-output", "format=universal",
   ] + debs.map(\.path)
-  let result = try run(
+  let result = try runProgram(
     "lintian", arguments, environment: try lintianEnvironment(mode: mode, home: home))
   var lines: [String: [String]] = [:]
   for deb in debs {
@@ -215,7 +215,7 @@ struct GoldenHintTests {
     // failing, and any stderr (unknown tag, check died) is a failure too.
     #expect(run.status == 0 || run.status == 2, "lintian exited \(run.status)")
     #expect(run.stderr.isEmpty, "lintian stderr:\n\(run.stderr)")
-    if let difference = try compareGolden(actual, golden) {
+    if let difference = try Golden.difference(actual, golden) {
       Issue.record("\(difference)")
     }
   }

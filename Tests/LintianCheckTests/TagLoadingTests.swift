@@ -9,7 +9,7 @@ import Testing
 struct TagLoadingTests {
   @Test func lintianKnowsEveryRuleWithItsSeverity() throws {
     let tags = Rule.all.map(\.tag)
-    let result = try run(
+    let result = try runProgram(
       "lintian-explain-tags", ["--include-dir", Paths.includeDir.path, "--tags"] + tags)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.isEmpty, "\(result.stderr)")
@@ -39,7 +39,7 @@ struct TagLoadingTests {
     let deb = try buildPackage(testCase, in: work)
     var env = try lintianEnvironment(mode: .built, home: work)
     env["LINTIAN_PROFILE"] = nil
-    let result = try run(
+    let result = try runProgram(
       "lintian",
       ["--no-cfg", "--allow-root", "--include-dir", Paths.includeDir.path,
        "--profile", "monitoring-info", "--exp-output", "format=universal", deb.path],

@@ -4,10 +4,10 @@ import Testing
 
 /// Runs the built `monitoring-info-lint` and checks stdout, stderr and the exit status.
 @Suite struct LintCommandTests {
-  static let linter = TestSupport.binDirectory.appendingPathComponent("monitoring-info-lint")
+  static let linter = BuildPaths.executable("monitoring-info-lint")
 
   func lint(_ arguments: String...) throws -> ProcessResult {
-    try run(Self.linter, arguments, currentDirectory: TestSupport.fixtures)
+    try runProgram(Self.linter.path, arguments, directory: TestSupport.fixtures)
   }
 
   @Test(arguments: OutputFormat.allCases)
