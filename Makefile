@@ -37,6 +37,6 @@ bench: release
 clean:
 	rm -rf .build bench/out
 
-# dh_monitoringinfo against dh_installlogrotate (prints the ratio; see bench/RESULTS-dh.md).
+# dh_monitoringinfo against dh_installlogrotate (prints the ratio; see bench/RESULTS.md).
 bench-dh: deps
 	bench/dh
