@@ -30,3 +30,20 @@ import Testing
     #expect(report.failures == [.unreadable(path: "/nonexistent-monitoring-info-dir/x.conf", reason: "No such file or directory")])
   }
 }
+
+@Suite struct DuplicateServiceTests {
+  @Test func reportedOncePerFileAndNamingTheFirstDefinition() {
+    let report = Linter().lint([
+      SourceFile(path: "a.conf", text: "[web]\ntype = http\n"),
+      SourceFile(path: "b.conf", text: "[web]\ntype = http\n[web]\ntype = tcp\nport = 1\n"),
+      SourceFile(path: "c.conf", text: "[other]\ntype = ssh\n\n[web]\ntype = ssh\n"),
+    ])
+    #expect(report.crossFileDiagnostics.map(\.gnuDescription) == [
+      "b.conf:1:2: service 'web' is also defined in a.conf:1 (service names must be unique on a host; rename one)",
+      "c.conf:4:2: service 'web' is also defined in a.conf:1 (service names must be unique on a host; rename one)",
+    ])
+    #expect(report.diagnostics.filter { $0.path == "b.conf" }.map(\.tag) == [
+      "monitoring-info-duplicate-service", "monitoring-info-duplicate-section",
+    ])
+  }
+}

@@ -37,6 +37,7 @@ public struct ServiceTypeSchema: Sendable {
     self.ownKeys = keys
     self.keys = sslCapable ? keys + Self.sslKeys : keys
     self.keyNames = self.keys.map(\.name)
+    precondition(self.keys.count <= 64, "KeySet holds the keys of a type in 64 bits")
   }
 
   public func key(_ name: String) -> KeySpec? { keyIndex(name).map { keys[$0] } }

@@ -76,17 +76,32 @@ public enum ValueKind: String, Sendable {
     }
   }
 
+  /// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens, 1 to 63
+  /// bytes each, at most 253 in all, an optional final dot. Scanned byte by byte: splitting
+  /// into substrings was the linter's most expensive step (bench/lint).
   static func isHostname(_ text: String) -> Bool {
-    var name = Substring(text)
-    if name.hasSuffix(".") { name = name.dropLast() }
-    guard !name.isEmpty, name.utf8.count <= 253 else { return false }
-    return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
-      let bytes = label.utf8
-      guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
-        return false
+    isHostname(text.utf8)
+  }
+
+  static func isHostname<Bytes: BidirectionalCollection<UInt8>>(_ name: Bytes) -> Bool {
+    var count = name.count
+    if name.last == UInt8(ascii: ".") { count -= 1 }
+    guard count > 0, count <= 253 else { return false }
+    var labelLength = 0
+    var previous: UInt8 = UInt8(ascii: ".")
+    for byte in name.prefix(count) {
+      if byte == UInt8(ascii: ".") {
+        guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+        labelLength = 0
+      } else {
+        guard isASCIIAlphanumeric(byte) || byte == UInt8(ascii: "-") else { return false }
+        if labelLength == 0 && byte == UInt8(ascii: "-") { return false }
+        labelLength += 1
+        if labelLength > 63 { return false }
       }
-      return bytes.allSatisfy { isASCIIAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+      previous = byte
     }
+    return labelLength > 0 && previous != UInt8(ascii: "-")
   }
 
   /// IPv4 or IPv6 in the forms the C library accepts (no zone index, no brackets).
@@ -96,10 +111,13 @@ public enum ValueKind: String, Sendable {
   }
 
   static func isEmail(_ text: String) -> Bool {
-    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-    guard parts.count == 2, let local = parts.first, !local.isEmpty, local.utf8.count <= 64 else { return false }
-    guard local.utf8.allSatisfy({ isASCIIAlphanumeric($0) || emailLocalPunctuation.contains($0) }) else { return false }
-    return isHostname(String(parts[1]))
+    let bytes = text.utf8
+    guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+    let local = bytes[..<at]
+    let domain = bytes[bytes.index(after: at)...]
+    guard !local.isEmpty, local.count <= 64, !domain.contains(UInt8(ascii: "@")) else { return false }
+    guard local.allSatisfy({ isASCIIAlphanumeric($0) || emailLocalPunctuation.contains($0) }) else { return false }
+    return isHostname(domain)
   }
 }
 

@@ -74,15 +74,15 @@ private struct SectionChecker {
     }
     let schema = type.schema
     var values = [Value?](repeating: nil, count: schema.keys.count)
-    var given = [Bool](repeating: false, count: schema.keys.count)
+    var given = KeySet()
     var explicit: [ServiceDefinition.Parameter] = []
     for entry in entries where entry.key != "type" {
       guard let index = keyIndex(entry, schema) else { continue }
       explicit.append(ServiceDefinition.Parameter(key: entry.key, value: entry.value))
-      given[index] = true
+      given.insert(index)
       values[index] = checkedValue(entry, schema.keys[index])
     }
-    for index in schema.keys.indices where !given[index] && schema.keys[index].isRequired {
+    for index in schema.keys.indices where !given.contains(index) && schema.keys[index].isRequired {
       let spec = schema.keys[index]
       report(.missingRequiredKey, section.nameRange, "type '\(type.rawValue)' needs '\(spec.name)' (\(spec.summary))",
              help: "add '\(spec.name) = ...'")
@@ -93,12 +93,16 @@ private struct SectionChecker {
     return ServiceDefinition(name: section.name, type: type, source: file.path, resolved: values, explicit: explicit)
   }
 
-  /// The entries with later duplicates of a key reported and dropped.
+  /// The entries with later duplicates of a key reported and dropped. Sections rarely have a
+  /// duplicate, so that case returns the entries as they are, without building anything.
   private mutating func uniqueEntries() -> [Entry] {
+    let entries = section.entries
+    let hasDuplicate = entries.count > FirstOccurrences<Entry>.linearLimit
+      || entries.indices.contains { index in entries[..<index].contains { $0.key == entries[index].key } }
+    guard hasDuplicate else { return entries }
     var unique: [Entry] = []
     var firstEntries = FirstOccurrences<Entry>()
-    unique.reserveCapacity(section.entries.count)
-    for entry in section.entries {
+    for entry in entries {
       if let first = firstEntries.earlier(entry.key, else: entry) {
         let line = file.location(of: first.keyRange.start).line
         report(.duplicateKey, entry.keyRange, "'\(entry.key)' is already set on line \(line)", help: "remove one of the two lines")
@@ -137,9 +141,9 @@ private struct SectionChecker {
     return value
   }
 
-  private mutating func checkCombinations(_ entries: [Entry], schema: ServiceTypeSchema, given: [Bool], values: [Value?]) {
+  private mutating func checkCombinations(_ entries: [Entry], schema: ServiceTypeSchema, given: KeySet, values: [Value?]) {
     if schema.isSSLCapable, let ssl = schema.keyIndex("ssl") {
-      let sslIsInvalid = given[ssl] && values[ssl] == nil  // already an error of its own
+      let sslIsInvalid = given.contains(ssl) && values[ssl] == nil  // already an error of its own
       if !sslIsInvalid, values[ssl] != .boolean(true) {
         for entry in entries where ServiceTypeSchema.sslOptions.contains(entry.key) {
           report(.sslOptionWithoutSSL, entry.keyRange, "'\(entry.key)' has no effect while ssl is off", help: "add 'ssl = true' or remove it")
@@ -147,7 +151,7 @@ private struct SectionChecker {
       }
     }
     guard let user = schema.keyIndex("username"), let password = schema.keyIndex("password") else { return }
-    let (hasUser, hasPassword) = (given[user], given[password])
+    let (hasUser, hasPassword) = (given.contains(user), given.contains(password))
     if hasUser != hasPassword, let present = entries.first(where: { $0.key == (hasUser ? "username" : "password") }) {
       report(.incompleteCredentials, present.keyRange,
              "'\(present.key)' is set without '\(hasUser ? "password" : "username")'", help: "set both, or neither")
@@ -191,4 +195,11 @@ extension Array where Element == Diagnostic {
       return a != b ? a < b : left.offset < right.offset
     }.map(\.element)
   }
+}
+
+/// Which keys of a type a section set, by their index in the schema (a type has few keys).
+struct KeySet {
+  private var bits: UInt64 = 0
+  mutating func insert(_ index: Int) { bits |= 1 << UInt64(index) }
+  func contains(_ index: Int) -> Bool { bits & (1 << UInt64(index)) != 0 }
 }

@@ -45,23 +45,30 @@ public struct Linter: Sendable {
 
   /// `monitoring-info-duplicate-service` for every section whose name an earlier file used.
   private func duplicateServices(_ files: [FragmentReport]) -> [Diagnostic] {
-    var owner: [String: (path: String, line: Int)] = [:]
+    // Where each name was first defined, and the last file that used it: a repeat within one
+    // file is a duplicate section (the validator's finding), reported here at most once a file.
+    var owner: [String: (file: Int, offset: Int, lastFile: Int)] = [:]
+    owner.reserveCapacity(files.reduce(0) { $0 + $1.fragment.sections.count })
     var diagnostics: [Diagnostic] = []
-    for report in files {
-      var seenHere: Set<String> = []
-      for section in report.fragment.sections where section.hasValidName && seenHere.insert(section.name).inserted {
-        if let first = owner[section.name] {
-          diagnostics.append(Diagnostic(
-            rule: .duplicateService, in: report.file, at: section.nameRange,
-            message: "service '\(section.name)' is also defined in \(first.path):\(first.line)",
-            help: "service names must be unique on a host; rename one"))
-        } else {
-          owner[section.name] = (report.file.path, report.file.location(of: section.nameRange.start).line)
+    for (index, report) in files.enumerated() {
+      for section in report.fragment.sections where section.hasValidName {
+        guard let first = owner[section.name] else {
+          owner[section.name] = (index, section.nameRange.start, index)
+          continue
         }
+        guard first.lastFile != index else { continue }
+        owner[section.name]!.lastFile = index
+        let firstFile = files[first.file].file
+        diagnostics.append(Diagnostic(
+          rule: .duplicateService, in: report.file, at: section.nameRange,
+          message: "service '\(section.name)' is also defined in \(firstFile.path):\(firstFile.location(of: first.offset).line)",
+          help: "service names must be unique on a host; rename one"))
       }
     }
     return diagnostics
   }
+
+
 }
 
 /// The findings of one lint run, and the files the linter could not read.
