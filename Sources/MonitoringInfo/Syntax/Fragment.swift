@@ -19,3 +19,10 @@ public struct Entry: Sendable {
   public let value: String
   public let valueRange: SourceRange
 }
+
+/// A section's name without its entries: what is kept of a fragment after validation.
+public struct SectionHeader: Sendable {
+  public let name: String
+  public let nameRange: SourceRange
+  public let hasValidName: Bool
+}

@@ -81,7 +81,7 @@ private struct ParseState {
         help: "use letters, digits, '.', '_' and '-', starting with a letter or digit, at most \(ServiceName.maximumLength) characters")
     }
     var section = Section(name: name, nameRange: range, hasValidName: valid)
-    section.entries.reserveCapacity(8)  // a typical section: one allocation instead of three
+    section.entries.reserveCapacity(4)  // a typical section: one allocation instead of three
     fragment.sections.append(section)
   }
 

@@ -28,14 +28,16 @@ public struct FragmentValidator: Sendable {
       diagnostics += checker.diagnostics
       if let definition, section.hasValidName { services.append(definition) }
     }
-    return FragmentReport(file: file, fragment: fragment, services: services, diagnostics: diagnostics.sortedByPosition())
+    let headers = fragment.sections.map { SectionHeader(name: $0.name, nameRange: $0.nameRange, hasValidName: $0.hasValidName) }
+    return FragmentReport(file: file, sections: headers, services: services, diagnostics: diagnostics.sortedByPosition())
   }
 }
 
 /// What validating one file found: the services that passed and the diagnostics, in file order.
 public struct FragmentReport: Sendable {
   public let file: SourceFile
-  public let fragment: Fragment
+  /// The sections' names, for checks across files; their entries are not kept.
+  public let sections: [SectionHeader]
   public var services: [ServiceDefinition]
   public var diagnostics: [Diagnostic]
 

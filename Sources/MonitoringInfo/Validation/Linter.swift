@@ -48,10 +48,10 @@ public struct Linter: Sendable {
     // Where each name was first defined, and the last file that used it: a repeat within one
     // file is a duplicate section (the validator's finding), reported here at most once a file.
     var owner: [String: (file: Int, offset: Int, lastFile: Int)] = [:]
-    owner.reserveCapacity(files.reduce(0) { $0 + $1.fragment.sections.count })
+    owner.reserveCapacity(files.reduce(0) { $0 + $1.sections.count })
     var diagnostics: [Diagnostic] = []
     for (index, report) in files.enumerated() {
-      for section in report.fragment.sections where section.hasValidName {
+      for section in report.sections where section.hasValidName {
         guard let first = owner[section.name] else {
           owner[section.name] = (index, section.nameRange.start, index)
           continue

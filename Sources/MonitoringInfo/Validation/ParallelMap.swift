@@ -14,9 +14,12 @@ enum ParallelMap {
     let threads = min(activeProcessorCount, inputs.count / max(1, minimumPerThread))
     guard threads > 1 else { return inputs.map(transform) }
     let slots = ResultSlots<Output>(count: inputs.count)
-    let chunk = (inputs.count + threads - 1) / threads
-    DispatchQueue.concurrentPerform(iterations: threads) { thread in
-      let start = thread * chunk
+    // Several chunks per thread, handed out as threads become free, so one slow thread (or a
+    // core busy with something else) does not hold up the rest.
+    let chunks = threads * 8
+    let chunk = (inputs.count + chunks - 1) / chunks
+    DispatchQueue.concurrentPerform(iterations: chunks) { part in
+      let start = part * chunk
       for index in start..<min(start + chunk, inputs.count) { slots.store(transform(inputs[index]), at: index) }
     }
     return slots.values()
