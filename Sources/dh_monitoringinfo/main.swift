@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 let toolName = "dh_monitoringinfo"
-let toolVersion = "0.1.0"
+let toolVersion = MonitoringInfoVersion.current
 let producerTrigger = "monitoring-info-changed"
 let consumerPackage = "auto-monitor-client"
 

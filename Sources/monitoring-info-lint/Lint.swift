@@ -15,7 +15,7 @@ struct Lint: ParsableCommand {
       reported too. Exit status: 0 no finding at or above --fail-on, 2 some, 1 the linter \
       failed (e.g. a file could not be read), 64 usage error.
       """,
-    version: "0.1.0")
+    version: MonitoringInfoVersion.current)
 
   @Option(help: "Output format: human, lintian, tsv or json.")
   var format: OutputFormat = .human
