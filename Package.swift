@@ -6,6 +6,7 @@ let package = Package(
   products: [
     .library(name: "MonitoringInfo", targets: ["MonitoringInfo"]),
     .executable(name: "monitoring-info-lint", targets: ["monitoring-info-lint"]),
+    .executable(name: "check_monitoring_info", targets: ["check_monitoring_info"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,5 +28,12 @@ let package = Package(
     .target(name: "DebhelperSupport", dependencies: ["CAptPkg", "MonitoringInfo"]),
     .executableTarget(name: "dh_monitoringinfo", dependencies: ["DebhelperSupport", "MonitoringInfo"]),
     .testTarget(name: "DebhelperTests", dependencies: ["DebhelperSupport", "TestKit"], exclude: ["Fixtures", "Reference"]),
+    // The Nagios plugin check_monitoring_info: checks over the system OpenSSL, no Foundation.
+    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
+    .target(name: "MonitoringChecks", dependencies: ["MonitoringInfo", "COpenSSL"]),
+    .executableTarget(name: "check_monitoring_info", dependencies: ["MonitoringChecks"]),
+    .testTarget(
+      name: "MonitoringChecksTests", dependencies: ["MonitoringChecks"],
+      exclude: ["Fixtures"]),
   ]
 )

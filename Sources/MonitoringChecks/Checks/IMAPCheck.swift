@@ -1,0 +1,122 @@
+// imap: greeting and LOGOUT. With username and password: LOGIN; with mailflowid as
+// well: finds this id's token mails in INBOX, removes their tokens from the store,
+// then deletes exactly those messages (UID STORE + UID EXPUNGE).
+enum IMAPCheck {
+  static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
+    let credentials = try Credentials(spec)
+    let store: MailflowStore? = try spec.string("mailflowid").map { id throws(CheckFailure) in
+      try MailflowStore(root: context.mailflowDirectory, host: spec.host, id: id)
+    }
+    if store != nil && credentials == nil {
+      throw CheckFailure(.unknown, "mailflowid needs username and password")
+    }
+    return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
+      let session = Session(stream: c.stream)
+      let greeting = try session.line("the IMAP greeting")
+      guard greeting.hasPrefix("* OK") || greeting.hasPrefix("* PREAUTH") else {
+        return CheckResult(.critical, "unexpected IMAP greeting: \(greeting.prefix(120))")
+      }
+      var message = String(greeting.prefix(120))
+      if let credentials {
+        let login = try session.command("LOGIN \(quoted(credentials.username)) \(quoted(credentials.password))",
+                                        logAs: "LOGIN")
+        guard login.ok else {
+          return CheckResult(.critical, "login as '\(credentials.username)' failed: \(login.status.prefix(120))")
+        }
+        message += "; logged in as '\(credentials.username)'"
+        if let store {
+          message += "; " + (try consume(session, store))
+        }
+      }
+      let bye = try session.command("LOGOUT", logAs: "LOGOUT")
+      guard bye.ok else { return CheckResult(.warning, message + "; LOGOUT failed: \(bye.status.prefix(80))") }
+      return CheckResult(.ok, message)
+    }
+  }
+
+  static func consume(_ session: Session, _ store: MailflowStore) throws(CheckFailure) -> String {
+    let select = try session.command("SELECT INBOX", logAs: "SELECT")
+    guard select.ok else { throw CheckFailure(.critical, "SELECT INBOX failed: \(select.status.prefix(120))") }
+    let search = try session.command("UID SEARCH SUBJECT \(quoted(store.subjectTag))", logAs: "SEARCH")
+    guard search.ok else { throw CheckFailure(.critical, "SEARCH failed: \(search.status.prefix(120))") }
+    let uids = search.untagged.filter { $0.hasPrefix("* SEARCH") }
+      .flatMap { $0.split(separator: " ").dropFirst(2).compactMap { Int($0) } }
+    if uids.isEmpty { return "no mail-flow mail in INBOX" }
+    let set = uids.map(String.init).joined(separator: ",")
+    let fetch = try session.command("UID FETCH \(set) (BODY.PEEK[HEADER.FIELDS (SUBJECT)])", logAs: "FETCH")
+    guard fetch.ok else { throw CheckFailure(.critical, "FETCH failed: \(fetch.status.prefix(120))") }
+    let tokens = Set(fetch.untagged.flatMap { store.tokens(in: $0) })
+    let known = try store.remove(tokens)
+    let flag = try session.command("UID STORE \(set) +FLAGS.SILENT (\\Deleted)", logAs: "STORE")
+    guard flag.ok else { throw CheckFailure(.critical, "STORE failed: \(flag.status.prefix(120))") }
+    var expunge = try session.command("UID EXPUNGE \(set)", logAs: "EXPUNGE")
+    if !expunge.ok { expunge = try session.command("EXPUNGE", logAs: "EXPUNGE") }
+    guard expunge.ok else { throw CheckFailure(.critical, "EXPUNGE failed: \(expunge.status.prefix(120))") }
+    return "\(uids.count) mail-flow mails removed (\(known.count) tokens matched)"
+  }
+
+  /// An IMAP quoted string.
+  static func quoted(_ s: String) -> String {
+    var out = "\""
+    for ch in s {
+      if ch == "\"" || ch == "\\" { out.append("\\") }
+      out.append(ch)
+    }
+    return out + "\""
+  }
+
+  final class Session {
+    let stream: Stream
+    var counter = 0
+    init(stream: Stream) { self.stream = stream }
+
+    struct Response { var untagged: [String]; var status: String; var ok: Bool }
+
+    /// One response line with any literals ({n}) folded in.
+    func line(_ what: String) throws(CheckFailure) -> String {
+      var text = try stream.expectLine(what)
+      while text.hasSuffix("}"), let open = text.lastIndex(of: "{"),
+            let count = Int(text[text.index(after: open)..<text.index(before: text.endIndex)]) {
+        guard count <= 1 << 20 else { throw CheckFailure(.critical, "IMAP literal too large") }
+        text += String(decoding: try stream.read(count: count), as: UTF8.self)
+        text += try stream.expectLine(what)
+      }
+      return text
+    }
+
+    /// Sends `command` with a fresh tag; `logAs` is what error messages may show (never the arguments).
+    func command(_ command: String, logAs: String) throws(CheckFailure) -> Response {
+      counter += 1
+      let tag = "c\(counter)"
+      try stream.write("\(tag) \(command)\r\n")
+      var untagged: [String] = []
+      while true {
+        let text = try line("the reply to \(logAs)")
+        if text.hasPrefix(tag + " ") {
+          let status = String(text.dropFirst(tag.count + 1))
+          return Response(untagged: untagged, status: status, ok: status.hasPrefix("OK"))
+        }
+        if untagged.count < 100_000 { untagged.append(text) }
+      }
+    }
+  }
+}
+
+/// username and password from the parameters; both or neither.
+struct Credentials {
+  var username: String
+  var password: String
+
+  init?(_ spec: ServiceSpec) throws(CheckFailure) {
+    let user = spec.values["username"] ?? "", password = spec.values["password"] ?? ""
+    if user.isEmpty && password.isEmpty { return nil }
+    guard !user.isEmpty, !password.isEmpty else {
+      throw CheckFailure(.unknown, "username and password must be given together")
+    }
+    guard !(user + password).contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" || $0 == "\0" }) else {
+      throw CheckFailure(.unknown, "username or password contains a line break")
+    }
+    username = user
+    self.password = password
+  }
+}

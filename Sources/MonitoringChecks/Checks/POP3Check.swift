@@ -1,0 +1,78 @@
+// pop3: greeting and QUIT. With username and password: USER/PASS; with mailflowid as
+// well: reads the headers of each message (TOP n 0), removes the tokens of this id's
+// mails from the store, marks exactly those messages with DELE; QUIT commits.
+enum POP3Check {
+  static let maxMessages = 500
+
+  static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
+    let credentials = try Credentials(spec)
+    let store: MailflowStore? = try spec.string("mailflowid").map { id throws(CheckFailure) in
+      try MailflowStore(root: context.mailflowDirectory, host: spec.host, id: id)
+    }
+    if store != nil && credentials == nil {
+      throw CheckFailure(.unknown, "mailflowid needs username and password")
+    }
+    return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
+      let s = c.stream
+      let greeting = try s.expectLine("the POP3 greeting")
+      guard greeting.hasPrefix("+OK") else {
+        return CheckResult(.critical, "unexpected POP3 greeting: \(greeting.prefix(120))")
+      }
+      var message = String(greeting.prefix(120))
+      if let credentials {
+        let user = try command(s, "USER \(credentials.username)", logAs: "USER")
+        let pass = user.hasPrefix("+OK") ? try command(s, "PASS \(credentials.password)", logAs: "PASS") : user
+        guard pass.hasPrefix("+OK") else {
+          return CheckResult(.critical, "login as '\(credentials.username)' failed: \(pass.prefix(120))")
+        }
+        message += "; logged in as '\(credentials.username)'"
+        if let store { message += "; " + (try consume(s, store)) }
+      }
+      let bye = try command(s, "QUIT", logAs: "QUIT")
+      guard bye.hasPrefix("+OK") else { return CheckResult(.warning, message + "; QUIT failed: \(bye.prefix(80))") }
+      return CheckResult(.ok, message)
+    }
+  }
+
+  static func command(_ s: Stream, _ line: String, logAs: String) throws(CheckFailure) -> String {
+    try s.write(line + "\r\n")
+    return try s.expectLine("the reply to \(logAs)")
+  }
+
+  /// A multi-line answer after +OK, dot-unstuffed, up to the "." line.
+  static func multiline(_ s: Stream, _ what: String) throws(CheckFailure) -> [String] {
+    var lines: [String] = []
+    while true {
+      let line = try s.expectLine(what)
+      if line == "." { return lines }
+      lines.append(line.hasPrefix("..") ? String(line.dropFirst()) : line)
+    }
+  }
+
+  static func consume(_ s: Stream, _ store: MailflowStore) throws(CheckFailure) -> String {
+    let list = try command(s, "LIST", logAs: "LIST")
+    guard list.hasPrefix("+OK") else { throw CheckFailure(.critical, "LIST failed: \(list.prefix(120))") }
+    let numbers = try multiline(s, "the message list").compactMap { Int($0.split(separator: " ").first ?? "") }
+    var tokens = Set<String>(), ours: [Int] = []
+    for n in numbers.prefix(maxMessages) {
+      let top = try command(s, "TOP \(n) 0", logAs: "TOP")
+      guard top.hasPrefix("+OK") else { throw CheckFailure(.critical, "TOP failed: \(top.prefix(120))") }
+      let headers = try multiline(s, "message headers")
+      // Unfold continuation lines, then look at Subject only.
+      var unfolded: [String] = []
+      for h in headers {
+        if (h.hasPrefix(" ") || h.hasPrefix("\t")), !unfolded.isEmpty { unfolded[unfolded.count - 1] += h }
+        else { unfolded.append(h) }
+      }
+      let found = unfolded.filter { $0.lowercased().hasPrefix("subject:") }.flatMap { store.tokens(in: $0) }
+      if !found.isEmpty { ours.append(n); tokens.formUnion(found) }
+    }
+    if ours.isEmpty { return "no mail-flow mail in the mailbox" }
+    let known = try store.remove(tokens)
+    for n in ours {
+      let dele = try command(s, "DELE \(n)", logAs: "DELE")
+      guard dele.hasPrefix("+OK") else { throw CheckFailure(.critical, "DELE failed: \(dele.prefix(120))") }
+    }
+    return "\(ours.count) mail-flow mails removed (\(known.count) tokens matched)"
+  }
+}

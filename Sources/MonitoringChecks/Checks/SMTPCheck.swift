@@ -1,0 +1,94 @@
+// smtp: the 220 greeting and QUIT. With `email`: sends a mail carrying a token to
+// that address and records the token for `mailflowid` once the server accepted it.
+import Glibc
+
+enum SMTPCheck {
+  static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
+    let email = spec.string("email")
+    if let email, !isPlainAddress(email) {
+      throw CheckFailure(.unknown, "invalid value '\(email)' for 'email'")
+    }
+    let store: MailflowStore? = try spec.string("mailflowid").map { id throws(CheckFailure) in
+      try MailflowStore(root: context.mailflowDirectory, host: spec.host, id: id)
+    }
+    return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
+      let greeting = try reply(c.stream, "the SMTP greeting")
+      guard greeting.code == 220 else {
+        return CheckResult(.critical, "unexpected SMTP greeting: \(greeting.text.prefix(120))")
+      }
+      var message = greeting.text.prefix(120).description
+      if let email {
+        let token = MailflowStore.newToken()
+        try command(c.stream, "EHLO \(localName())", expect: 250)
+        try command(c.stream, "MAIL FROM:<\(email)>", expect: 250)
+        try command(c.stream, "RCPT TO:<\(email)>", expect: 250)
+        try command(c.stream, "DATA", expect: 354)
+        let tag = store?.subjectTag ?? "monitoring-info mailflow"
+        let body = "From: <\(email)>\r\nTo: <\(email)>\r\nSubject: \(tag) \(token)\r\n"
+          + "Date: \(rfc5322Date())\r\nMessage-ID: <\(token)@check-monitoring-info>\r\n"
+          + "Auto-Submitted: auto-generated\r\n\r\n"
+          + "Mail-flow probe sent by check_monitoring_info; the IMAP or POP3 check deletes it.\r\n"
+          + "\(token)\r\n.\r\n"
+        try c.stream.write(body)
+        let accepted = try reply(c.stream, "the reply to the message")
+        guard accepted.code == 250 else {
+          throw CheckFailure(.critical, "message refused: \(accepted.text.prefix(120))")
+        }
+        try store?.add(token)
+        message += "; test mail to \(email) accepted"
+      }
+      try c.stream.write("QUIT\r\n")
+      let bye = try reply(c.stream, "the reply to QUIT")
+      guard bye.code == 221 else { return CheckResult(.warning, message + "; unexpected reply to QUIT: \(bye.text.prefix(80))") }
+      return CheckResult(.ok, message)
+    }
+  }
+
+  struct Reply { var code: Int; var text: String }
+
+  /// A possibly multi-line reply ("250-..." continues, "250 ..." ends).
+  static func reply(_ stream: Stream, _ what: String) throws(CheckFailure) -> Reply {
+    var lines: [String] = []
+    while true {
+      let line = try stream.expectLine(what)
+      lines.append(line)
+      let bytes = Array(line.utf8)
+      guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
+        throw CheckFailure(.critical, "invalid SMTP reply while waiting for \(what): \(line.prefix(80))")
+      }
+      if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") {
+        return Reply(code: code, text: lines.first ?? "")
+      }
+    }
+  }
+
+  static func command(_ stream: Stream, _ line: String, expect: Int) throws(CheckFailure) {
+    try stream.write(line + "\r\n")
+    let r = try reply(stream, "the reply to \(line.split(separator: " ").first ?? "")")
+    guard r.code == expect else {
+      throw CheckFailure(.critical, "\(line.split(separator: ":").first ?? "") refused: \(r.text.prefix(120))")
+    }
+  }
+
+  static func isPlainAddress(_ s: String) -> Bool {
+    let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+    return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
+      && s.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && $0 != "<" && $0 != ">" }
+  }
+
+  static func localName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+    let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return name.isEmpty ? "localhost" : name
+  }
+
+  static func rfc5322Date() -> String {
+    var now = time(nil)
+    var parts = tm()
+    gmtime_r(&now, &parts)
+    var buffer = [CChar](repeating: 0, count: 64)
+    let n = strftime(&buffer, buffer.count, "%a, %d %b %Y %H:%M:%S +0000", &parts)
+    return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+}

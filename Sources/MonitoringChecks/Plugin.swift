@@ -1,0 +1,150 @@
+// The command line of check_monitoring_info (Nagios plugin conventions), kept in the
+// library so that tests can drive it; the executable only prints and exits.
+import Glibc
+
+public enum Plugin {
+  public static let version = "0.1.0"
+  public static let passwordVariable = "CHECK_MONITORING_INFO_PASSWORD"
+
+  public static let usage = """
+    Usage:
+      check_monitoring_info --registration HOST|FILE --service NAME [-H ADDRESS] [options]
+      check_monitoring_info TYPE -H HOST [--port N] [--ssl] [--KEY VALUE ...] [options]
+
+    TYPE is one of: \(CheckType.allCases.map(\.rawValue).joined(separator: " ")).
+    KEY is any key of the monitoring-info format for that type (uri, accept_redirection,
+    hostname, ssl_hostname, ignore_invalid_ssl, expire_before_days, email, mailflowid,
+    username, seconds, id); '-' may stand for '_'. Boolean keys alone mean true.
+    Passwords are never taken from the command line: --password-file FILE, or the
+    environment variable \(passwordVariable).
+
+    Options:
+      -H, --host ADDRESS       host to check (registration mode: address to connect to)
+      -t, --timeout SECONDS    give up after SECONDS with UNKNOWN (default 10)
+      --registrations DIR      registration store (default \(Registration.defaultDirectory))
+      --ca-file FILE           trust the CAs in FILE instead of the system store
+      --mailflow-dir DIR       mail-flow token store (default \(CheckContext.defaultMailflowDirectory))
+      -h, --help               this text
+      -V, --version            the version
+
+    Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors and timeouts).
+    """
+
+  public enum Action { case help, version, check(label: String, spec: ServiceSpec, context: CheckContext) }
+
+  static let booleanKeys: Set<String> = ["ssl", "ignore_invalid_ssl", "accept_redirection"]
+  static let formatKeys: Set<String> = CheckType.allCases.reduce(into: Set<String>()) { $0.formUnion($1.keys) }
+
+  /// Parses arguments (without argv[0]); usage errors are UNKNOWN failures.
+  public static func parse(_ arguments: [String], environment: [String: String]) throws(CheckFailure) -> Action {
+    var type: String?
+    var host: String?
+    var registration: String?, service: String?
+    var directory = Registration.defaultDirectory
+    var timeout = 10.0
+    var caFile: String?, mailflowDirectory = CheckContext.defaultMailflowDirectory
+    var passwordFile: String?
+    var params: [String: String] = [:]
+
+    var i = 0
+    func value(_ option: String, _ inline: String?) throws(CheckFailure) -> String {
+      if let inline { return inline }
+      i += 1
+      guard i < arguments.count else { throw CheckFailure(.unknown, "option \(option) needs a value") }
+      return arguments[i]
+    }
+    while i < arguments.count {
+      let arg = arguments[i]
+      var name = arg, inline: String?
+      if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
+        name = String(arg[..<eq]); inline = String(arg[arg.index(after: eq)...])
+      }
+      switch name {
+      case "-h", "--help": return .help
+      case "-V", "--version": return .version
+      case "-H", "--host", "--hostaddress": host = try value(name, inline)
+      case "-p": params["port"] = try value(name, inline)
+      case "-t", "--timeout":
+        let text = try value(name, inline)
+        guard let t = Double(text), t > 0, t <= 3600 else {
+          throw CheckFailure(.unknown, "invalid timeout '\(text)' (expected seconds, 1-3600)")
+        }
+        timeout = t
+      case "--registration": registration = try value(name, inline)
+      case "--service": service = try value(name, inline)
+      case "--registrations": directory = try value(name, inline)
+      case "--ca-file": caFile = try value(name, inline)
+      case "--mailflow-dir": mailflowDirectory = try value(name, inline)
+      case "--password-file": passwordFile = try value(name, inline)
+      case "--password", "-P":
+        throw CheckFailure(.unknown, "passwords are not accepted on the command line: use --password-file "
+          + "or the environment variable \(passwordVariable)")
+      default:
+        if name.hasPrefix("--") {
+          let key = String(name.dropFirst(2).map { $0 == "-" ? "_" : $0 })
+          guard formatKeys.contains(key) || key == "port" else { throw CheckFailure(.unknown, "unknown option \(name)") }
+          if booleanKeys.contains(key) && inline == nil {
+            params[key] = "true"
+          } else {
+            params[key] = try value(name, inline)
+          }
+        } else if name.hasPrefix("-") {
+          throw CheckFailure(.unknown, "unknown option \(name)")
+        } else if type == nil && registration == nil {
+          type = name
+        } else {
+          throw CheckFailure(.unknown, "unexpected argument '\(name)'")
+        }
+      }
+      i += 1
+    }
+
+    let context = CheckContext(timeout: timeout, caFile: caFile, mailflowDirectory: mailflowDirectory)
+    if let registration {
+      guard type == nil, params.isEmpty, passwordFile == nil else {
+        throw CheckFailure(.unknown, "--registration takes its parameters from the registration, not the command line")
+      }
+      guard let service else { throw CheckFailure(.unknown, "--registration needs --service NAME") }
+      let spec = try Registration.load(registration, directory: directory).spec(service: service, address: host)
+      return .check(label: spec.type.rawValue.uppercased(), spec: spec, context: context)
+    }
+    guard let type else { throw CheckFailure(.unknown, "no check type given (or --registration)") }
+    if service != nil { throw CheckFailure(.unknown, "--service needs --registration") }
+    if let passwordFile {
+      params["password"] = try readSecret(passwordFile)
+    } else if let secret = environment[passwordVariable], !secret.isEmpty {
+      params["password"] = secret
+    }
+    let needsHost = type != CheckType.mailflow.rawValue
+    guard let host = host ?? (needsHost ? nil : "localhost") else { throw CheckFailure(.unknown, "-H HOST is required") }
+    let spec = try ServiceSpec.make(name: type, type: type, host: host, params: params)
+    return .check(label: spec.type.rawValue.uppercased(), spec: spec, context: context)
+  }
+
+  /// The first line of a file, without its line break.
+  static func readSecret(_ path: String) throws(CheckFailure) -> String {
+    let bytes: [UInt8]
+    do { bytes = try Registration.readFile(path) } catch {
+      throw CheckFailure(.unknown, "cannot read password file \(path)")
+    }
+    let line = bytes.split(separator: 10, maxSplits: 1, omittingEmptySubsequences: false).first ?? []
+    var text = String(decoding: line, as: UTF8.self)
+    if text.hasSuffix("\r") { text.removeLast() }
+    return text
+  }
+
+  /// Parses, runs, and returns the text to print and the exit status.
+  public static func main(_ arguments: [String], environment: [String: String]) -> (String, Int32) {
+    do {
+      switch try parse(arguments, environment: environment) {
+      case .help: return ("check_monitoring_info \(version)\n\n" + usage, 0)
+      case .version: return ("check_monitoring_info \(version)\n", 0)
+      case let .check(label, spec, context):
+        let result = Checker.run(spec, context)
+        return (result.rendered(label: label) + "\n", result.status.rawValue)
+      }
+    } catch {
+      return (CheckResult(.unknown, error.message).rendered(label: "MONITORING-INFO") + "\n", 3)
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// check_monitoring_info: the Nagios plugin that performs every check of the
+// monitoring-info format. All logic is in MonitoringChecks; this file only adds
+// the hard time limit, prints, and exits.
+import Glibc
+import MonitoringChecks
+
+/// Environment as a dictionary, without Foundation.
+func environment() -> [String: String] {
+  var result: [String: String] = [:]
+  var p = environ
+  while let entry = p.pointee {
+    let s = String(cString: entry)
+    if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+    p += 1
+  }
+  return result
+}
+
+func write(_ text: String, to fd: Int32) {
+  var bytes = Array(text.utf8)
+  var offset = 0
+  while offset < bytes.count {
+    let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+    if n <= 0 { break }
+    offset += n
+  }
+}
+
+/// Backstop for anything that does not honour the deadline (name resolution):
+/// one second after the timeout the process says UNKNOWN and exits 3.
+func armAlarm(_ arguments: [String]) {
+  var seconds: UInt32 = 10
+  for (i, a) in arguments.enumerated() {
+    let value: String? = a.hasPrefix("--timeout=") ? String(a.dropFirst(10))
+      : (a == "-t" || a == "--timeout") && i + 1 < arguments.count ? arguments[i + 1] : nil
+    if let value, let t = Double(value), t > 0, t <= 3600 { seconds = UInt32(t.rounded(.up)) }
+  }
+  signal(SIGALRM) { _ in
+    let message = "MONITORING-INFO UNKNOWN - plugin timed out\n"
+    _ = message.utf8CString.withUnsafeBufferPointer { Glibc.write(1, $0.baseAddress, $0.count - 1) }
+    _exit(3)
+  }
+  alarm(seconds + 1)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+armAlarm(arguments)
+signal(SIGPIPE, SIG_IGN)
+let (output, status) = Plugin.main(arguments, environment: environment())
+write(output, to: 1)
+exit(status)
