@@ -40,6 +40,11 @@ func armAlarm(_ arguments: [String]) {
     _ = message.utf8CString.withUnsafeBufferPointer { Glibc.write(1, $0.baseAddress, $0.count - 1) }
     _exit(3)
   }
+  // A parent may have left SIGALRM blocked (signal masks are inherited).
+  var set = sigset_t()
+  sigemptyset(&set)
+  sigaddset(&set, SIGALRM)
+  sigprocmask(SIG_UNBLOCK, &set, nil)
   alarm(seconds + 1)
 }
 
