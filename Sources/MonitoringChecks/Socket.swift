@@ -143,16 +143,16 @@ final class Stream {
 
   /// One line without its CR LF; nil at end of stream.
   func readLine() throws(CheckFailure) -> String? {
-    var scanned = start
+    var scanned = 0  // bytes after `start` known to hold no line break (fill() may move `start`)
     while true {
-      if let nl = buffer[scanned...].firstIndex(of: 10) {
+      if let nl = buffer[(start + scanned)...].firstIndex(of: 10) {
         var end = nl
         if end > start && buffer[end - 1] == 13 { end -= 1 }
         let line = String(decoding: buffer[start..<end], as: UTF8.self)
         start = nl + 1
         return line
       }
-      scanned = buffer.count
+      scanned = buffer.count - start
       if buffer.count - start > maxLine { throw CheckFailure(.critical, "line too long from server") }
       if try !fill() {
         if start == buffer.count { return nil }

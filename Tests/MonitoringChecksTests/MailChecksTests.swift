@@ -1,0 +1,133 @@
+// smtp, imap, pop3 and the mail-flow loop against private exim4 and dovecot.
+import Foundation
+import Testing
+
+@Suite("mail: exim4 and dovecot", .serialized)
+final class MailChecksTests {
+  let mail: MailServers
+  let store: String
+  let passwordFile: String
+
+  init() throws {
+    mail = try MailServers()
+    store = try makeTempDirectory("mailflow")
+    passwordFile = mail.dir + "/password"
+    try MailServers.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+  }
+  deinit { mail.stop() }
+
+  func check(_ type: String, _ port: Int, _ extra: [String] = [], env: [String: String] = [:]) throws -> Verdict {
+    let v = try plugin([type, "-H", "127.0.0.1"] + (port == 0 ? [] : ["--port", "\(port)"])
+                       + ["--ca-file", Certificates.ca, "--mailflow-dir", store] + extra, environment: env)
+    #expect(!v.line.contains(MailServers.password) && !v.line.contains("odd"), "secret in output: \(v)")
+    return v
+  }
+
+  var login: [String] { ["--username", MailServers.user, "--password-file", passwordFile] }
+
+  @Test func imap() throws {
+    let plain = try check("imap", mail.imap)
+    #expect(plain.status == 0 && plain.line.hasPrefix("IMAP OK - * OK"), "\(plain)")
+    let good = try check("imap", mail.imap, login)
+    #expect(good.status == 0 && good.line.contains("logged in as 'probe'"), "\(good)")
+    let viaEnvironment = try check("imap", mail.imap, ["--username", MailServers.user],
+                                   env: ["CHECK_MONITORING_INFO_PASSWORD": MailServers.password])
+    #expect(viaEnvironment.status == 0 && viaEnvironment.line.contains("logged in"), "\(viaEnvironment)")
+    let bad = try check("imap", mail.imap, ["--username", MailServers.user],
+                        env: ["CHECK_MONITORING_INFO_PASSWORD": "wrong"])
+    #expect(bad.status == 2 && bad.line.contains("login as 'probe' failed"), "\(bad)")
+  }
+
+  @Test func imapsCertificates() throws {
+    let ok = try check("imap", mail.imaps, ["--ssl", "--ssl-hostname", "localhost"] + login)
+    #expect(ok.status == 0 && ok.line.contains("logged in") && ok.line.contains("cert_days_left="), "\(ok)")
+    let name = try check("imap", mail.imaps, ["--ssl", "--ssl-hostname", "imap.example"])
+    #expect(name.status == 2 && name.line.contains("does not match name 'imap.example'"), "\(name)")
+    let untrusted = try plugin(["imap", "-H", "localhost", "--port", "\(mail.imaps)", "--ssl"])
+    #expect(untrusted.status == 2 && untrusted.line.contains("not trusted"), "\(untrusted)")
+    let soon = try check("imap", mail.imaps, ["--ssl", "--ssl-hostname", "localhost", "--expire-before-days", "400"])
+    #expect(soon.status == 2 && soon.line.contains("(expire_before_days 400)"), "\(soon)")
+    let ignored = try plugin(["imap", "-H", "127.0.0.1", "--port", "\(mail.imaps)", "--ssl", "--ignore-invalid-ssl"])
+    #expect(ignored.status == 0, "\(ignored)")
+  }
+
+  @Test func pop3() throws {
+    let plain = try check("pop3", mail.pop3)
+    #expect(plain.status == 0 && plain.line.hasPrefix("POP3 OK - +OK"), "\(plain)")
+    let good = try check("pop3", mail.pop3, login)
+    #expect(good.status == 0 && good.line.contains("logged in as 'probe'"), "\(good)")
+    let bad = try check("pop3", mail.pop3, ["--username", MailServers.user],
+                        env: ["CHECK_MONITORING_INFO_PASSWORD": "wrong"])
+    #expect(bad.status == 2 && bad.line.contains("login as 'probe' failed"), "\(bad)")
+    let tls = try check("pop3", mail.pop3s, ["--ssl", "--ssl-hostname", "localhost"] + login)
+    #expect(tls.status == 0 && tls.line.contains("certificate valid"), "\(tls)")
+    let name = try check("pop3", mail.pop3s, ["--ssl", "--ssl-hostname", "pop.example"])
+    #expect(name.status == 2 && name.line.contains("does not match name 'pop.example'"), "\(name)")
+  }
+
+  @Test func smtp() throws {
+    let plain = try check("smtp", mail.smtp)
+    #expect(plain.status == 0 && plain.line.hasPrefix("SMTP OK - 220 "), "\(plain)")
+    let tls = try check("smtp", mail.smtps, ["--ssl", "--ssl-hostname", "localhost"])
+    #expect(tls.status == 0 && tls.line.contains("certificate valid"), "\(tls)")
+    let name = try check("smtp", mail.smtps, ["--ssl", "--ssl-hostname", "smtp.example"])
+    #expect(name.status == 2 && name.line.contains("does not match name 'smtp.example'"), "\(name)")
+    let refused = try check("smtp", mail.smtp, ["--email", "nobody@elsewhere.example", "--mailflowid", "x"])
+    #expect(refused.status == 2 && refused.line.contains("RCPT TO refused"), "\(refused)")
+  }
+
+  /// smtp sends, exim delivers into the maildir, imap (then pop3) consumes, mailflow is OK.
+  @Test(arguments: ["imap", "pop3"])
+  func mailflowLoop(_ reader: String) throws {
+    let id = "flow-\(reader)"
+    let before = mail.maildirCount
+    let sent = try check("smtp", mail.smtp, ["--email", "probe@mail.test", "--mailflowid", id])
+    #expect(sent.status == 0 && sent.line.contains("test mail to probe@mail.test accepted"), "\(sent)")
+    let pending = try check("mailflow", 0, ["--id", id, "--seconds", "300"])
+    #expect(pending.status == 0 && pending.line.contains("1 mails for '\(id)' in flight"), "\(pending)")
+    #expect(mail.waitForMail(before + 1), "exim delivered the probe")
+    let readerPort = reader == "imap" ? mail.imap : mail.pop3
+    let consumed = try check(reader, readerPort, login + ["--mailflowid", id])
+    #expect(consumed.status == 0 && consumed.line.contains("1 mail-flow mails removed (1 tokens matched)"), "\(consumed)")
+    #expect(mail.maildirCount == before, "the probe mail was deleted")
+    let done = try check("mailflow", 0, ["--id", id, "--seconds", "1"])
+    #expect(done.status == 0 && done.line.contains("no mail for '\(id)' in flight"), "\(done)")
+  }
+
+  /// Delivery stopped (exim defers held.test): mailflow turns CRITICAL once `seconds` pass.
+  @Test func mailflowCriticalWithoutDelivery() throws {
+    let sent = try check("smtp", mail.smtp, ["--email", "probe@held.test", "--mailflowid", "held"])
+    #expect(sent.status == 0, "\(sent)")
+    let early = try check("mailflow", 0, ["--id", "held", "--seconds", "2"])
+    #expect(early.status == 0, "\(early)")
+    let consumed = try check("imap", mail.imap, login + ["--mailflowid", "held"])
+    #expect(consumed.status == 0 && consumed.line.contains("no mail-flow mail"), "\(consumed)")
+    sleep(3)
+    let late = try check("mailflow", 0, ["--id", "held", "--seconds", "2"])
+    #expect(late.status == 2 && late.line.contains("1 of 1 mails for 'held' not delivered within 2 s"), "\(late)")
+  }
+
+  /// Registration mode: parameters (password included) come from the stored JSON, never argv.
+  @Test func registrationMode() throws {
+    let registrations = try makeTempDirectory("registrations")
+    let json = """
+      {"version":1,"host":"localhost","services":[
+        {"name":"mail-imaps","type":"imap","source":"dovecot.conf","params":{"port":"\(mail.imaps)","ssl":"yes",
+         "username":"probe","password":\(jsonString(MailServers.password))}},
+        {"name":"mail-smtp","type":"smtp","source":"exim4.conf","params":{"port":"\(mail.smtp)"}}]}
+      """
+    try json.write(toFile: registrations + "/localhost.json", atomically: true, encoding: .utf8)
+    let v = try plugin(["--registration", "localhost", "--service", "mail-imaps", "--registrations", registrations,
+                        "--ca-file", Certificates.ca, "--mailflow-dir", store])
+    #expect(v.status == 0 && v.line.hasPrefix("IMAP OK - ") && v.line.contains("logged in as 'probe'"), "\(v)")
+    #expect(!v.line.contains("odd"), "\(v)")
+    let byFile = try plugin(["--registration", registrations + "/localhost.json", "--service", "mail-smtp", "-H", "127.0.0.1"])
+    #expect(byFile.status == 0 && byFile.line.hasPrefix("SMTP OK - 220"), "\(byFile)")
+    let missing = try plugin(["--registration", "localhost", "--service", "nope", "--registrations", registrations])
+    #expect(missing.status == 3 && missing.line.contains("no service 'nope'"), "\(missing)")
+  }
+
+  func jsonString(_ s: String) -> String {
+    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+  }
+}

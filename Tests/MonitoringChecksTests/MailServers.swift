@@ -1,0 +1,56 @@
+// A private dovecot (imap, imaps, pop3, pop3s) and exim4 (smtp, smtps) sharing one
+// maildir, all on 127.0.0.1, for the mail checks and the mail-flow loop.
+import Foundation
+import Testing
+
+final class MailServers {
+  static let user = "probe"
+  static let password = "pw#with;odd \"chars\""
+  let dir: String
+  let imap = freePort(), imaps = freePort(), pop3 = freePort(), pop3s = freePort()
+  let smtp = freePort(), smtps = freePort()
+  var servers: [Server] = []
+
+  init() throws {
+    dir = try makeTempDirectory("mail")
+    let fm = FileManager.default
+    for sub in ["run", "state", "spool", "log", "mail/\(MailServers.user)/Maildir/new", "mail/\(MailServers.user)/Maildir/cur",
+                "mail/\(MailServers.user)/Maildir/tmp"] {
+      try fm.createDirectory(atPath: "\(dir)/\(sub)", withIntermediateDirectories: true)
+    }
+    _ = try run("/bin/chown", ["-R", "Debian-exim:Debian-exim", "\(dir)/mail"])
+    _ = try run("/bin/chown", ["-R", "Debian-exim:Debian-exim", "\(dir)/spool", "\(dir)/log"])
+    let values = ["@DIR@": dir, "@CERTS@": Certificates.directory, "@PASSWORD@": MailServers.password,
+                  "@IMAP_PORT@": "\(imap)", "@IMAPS_PORT@": "\(imaps)", "@POP3_PORT@": "\(pop3)",
+                  "@POP3S_PORT@": "\(pop3s)", "@SMTP_PORT@": "\(smtp)", "@SMTPS_PORT@": "\(smtps)"]
+    for name in ["dovecot.conf", "exim4.conf"] {
+      var text = try String(contentsOf: Paths.fixtures.appendingPathComponent(name), encoding: .utf8)
+      for (k, v) in values { text = text.replacingOccurrences(of: k, with: v) }
+      try text.write(toFile: "\(dir)/\(name)", atomically: true, encoding: .utf8)
+    }
+    try "\(MailServers.user):{PLAIN}\(MailServers.password)\n".write(toFile: "\(dir)/passwd", atomically: true, encoding: .utf8)
+    servers.append(try Server("dovecot", "/usr/sbin/dovecot", ["-F", "-c", "\(dir)/dovecot.conf"], port: imap, directory: dir))
+    for p in [imaps, pop3, pop3s] where !waitListening(p) { throw TestError(description: "dovecot port \(p)") }
+    servers.append(try Server("exim4", "/usr/sbin/exim4", ["-C", "\(dir)/exim4.conf", "-bdf", "-q5s"], port: smtp, directory: dir))
+  }
+
+  func waitListening(_ port: Int) -> Bool {
+    for _ in 0..<250 { if isListening(port) { return true }; usleep(20_000) }
+    return false
+  }
+
+  func stop() { servers.reversed().forEach { $0.stop() } }
+  deinit { stop() }
+
+  var maildirCount: Int {
+    let base = "\(dir)/mail/\(MailServers.user)/Maildir"
+    return ["new", "cur"].reduce(0) { $0 + ((try? FileManager.default.contentsOfDirectory(atPath: "\(base)/\($1)"))?.count ?? 0) }
+  }
+
+  /// Waits until the maildir holds `count` messages (exim delivers in the background).
+  func waitForMail(_ count: Int, seconds: Double = 10) -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end { if maildirCount >= count { return true }; usleep(50_000) }
+    return false
+  }
+}
