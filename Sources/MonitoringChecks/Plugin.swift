@@ -1,9 +1,10 @@
 // The command line of check_monitoring_info (Nagios plugin conventions), kept in the
 // library so that tests can drive it; the executable only prints and exits.
 import Glibc
+import MonitoringInfo
 
 public enum Plugin {
-  public static let version = "0.1.0"
+  public static let version = MonitoringInfoVersion.current
   public static let passwordVariable = "CHECK_MONITORING_INFO_PASSWORD"
 
   public static let usage = """
@@ -33,7 +34,9 @@ public enum Plugin {
   public enum Action { case help, version, check(label: String, spec: ServiceSpec, context: CheckContext) }
 
   static let booleanKeys: Set<String> = ["ssl", "ignore_invalid_ssl", "accept_redirection"]
-  static let formatKeys: Set<String> = CheckType.allCases.reduce(into: Set<String>()) { $0.formUnion($1.keys) }
+  static let formatKeys: Set<String> = CheckType.allCases.reduce(into: Set<String>()) {
+    $0.formUnion($1.schema.keys.map(\.name))
+  }
 
   /// Parses arguments (without argv[0]); usage errors are UNKNOWN failures.
   public static func parse(_ arguments: [String], environment: [String: String]) throws(CheckFailure) -> Action {

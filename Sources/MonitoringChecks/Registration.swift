@@ -71,6 +71,7 @@ public struct Registration: Sendable {
     guard let s = services.first(where: { $0.name == service }) else {
       throw CheckFailure(.unknown, "no service '\(service)' in the registration of \(host)")
     }
-    return try ServiceSpec.make(name: s.name, type: s.type, host: host, address: address, params: s.params)
+    return try ServiceSpec.make(name: s.name, type: s.type, host: host, address: address, params: s.params,
+                                source: "registration of \(host)")
   }
 }
