@@ -131,3 +131,39 @@ final class MailChecksTests {
     "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
   }
 }
+
+extension MailChecksTests {
+  /// Many plugin processes at once on one token store: every token sent is recorded,
+  /// and one imap run consumes them all.
+  @Test func concurrentPluginsLoseNothing() throws {
+    let id = "concurrent"
+    let count = 16
+    let outputs = try makeTempDirectory("concurrent")
+    var pids: [pid_t] = []
+    for i in 0..<count {
+      pids.append(try spawn(Paths.plugin, ["smtp", "-H", "127.0.0.1", "--port", "\(mail.smtp)", "--email", "probe@mail.test",
+                                           "--mailflowid", id, "--mailflow-dir", store], output: "\(outputs)/\(i)"))
+    }
+    let statuses = pids.map(waitFor)
+    #expect(statuses.allSatisfy { $0 == 0 }, "\(statuses)")
+    let pending = try check("mailflow", 0, ["--id", id, "--seconds", "300"])
+    #expect(pending.line.contains("\(count) mails for '\(id)' in flight"), "\(pending)")
+    #expect(mail.waitForMail(count, seconds: 20), "exim delivered all \(count)")
+    // Readers racing each other: every token is removed exactly once in total.
+    var readers: [pid_t] = []
+    for i in 0..<4 {
+      readers.append(try spawn(Paths.plugin, ["imap", "-H", "127.0.0.1", "--port", "\(mail.imap)", "--username", MailServers.user,
+        "--password-file", passwordFile, "--mailflowid", id, "--mailflow-dir", store], output: "\(outputs)/r\(i)"))
+    }
+    let readerStatuses = readers.map(waitFor)
+    let matched = (0..<4).map { i -> Int in
+      let text = (try? String(contentsOfFile: "\(outputs)/r\(i)", encoding: .utf8)) ?? ""
+      guard let r = text.range(of: " tokens matched") else { return 0 }
+      return Int(text[..<r.lowerBound].split(separator: "(").last ?? "") ?? 0
+    }
+    #expect(readerStatuses.allSatisfy { $0 == 0 || $0 == 2 }, "\(readerStatuses)")
+    #expect(matched.reduce(0, +) == count, "each token matched once: \(matched)")
+    let done = try check("mailflow", 0, ["--id", id, "--seconds", "1"])
+    #expect(done.status == 0 && done.line.contains("no mail for '\(id)' in flight"), "\(done)")
+  }
+}
