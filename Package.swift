@@ -29,7 +29,8 @@ let package = Package(
     .executableTarget(name: "dh_monitoringinfo", dependencies: ["DebhelperSupport", "MonitoringInfo"]),
     .testTarget(name: "DebhelperTests", dependencies: ["DebhelperSupport", "TestKit"], exclude: ["Fixtures", "Reference"]),
     // The Nagios plugin check_monitoring_info: checks over the system OpenSSL, no Foundation.
-    .systemLibrary(name: "COpenSSL", pkgConfig: "openssl"),
+    // OpenSSL headers (libssl-dev); libssl.so.3 itself is loaded on first use (see loader.c).
+    .target(name: "COpenSSL"),
     .target(name: "MonitoringChecks", dependencies: ["MonitoringInfo", "COpenSSL"]),
     .executableTarget(name: "check_monitoring_info", dependencies: ["MonitoringChecks"]),
     .testTarget(

@@ -5,7 +5,6 @@
 // file, fsync, rename), so a crash leaves either the old or the new list. Bounded:
 // at most `limit` tokens per id; beyond it the oldest token is kept (it keeps the
 // mailflow check CRITICAL) and the next-oldest ones are dropped.
-import COpenSSL
 import Glibc
 
 public struct MailflowToken: Sendable, Equatable {
@@ -41,8 +40,8 @@ public struct MailflowStore: Sendable {
   public var subjectTag: String { "monitoring-info mailflow \(host)/\(id)" }
 
   public static func newToken() -> String {
-    var bytes = [UInt8](repeating: 0, count: 16)
-    _ = RAND_bytes(&bytes, Int32(bytes.count))
+    var generator = SystemRandomNumberGenerator()  // getrandom(2)
+    let bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
     let hex = Array("0123456789abcdef".utf8)
     return "mitoken-" + String(decoding: bytes.flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 15)]] }, as: UTF8.self)
   }

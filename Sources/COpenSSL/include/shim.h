@@ -1,5 +1,7 @@
 // The system OpenSSL (libssl-dev) for Swift. Function-like macros are not
 // imported by Swift, so the ones we need are wrapped as static inline functions.
+// libssl is not linked: loader.c loads it on first use (dlopen), so that a check
+// without TLS does not pay about a millisecond for loading OpenSSL (bench/plugin).
 #ifndef COPENSSL_SHIM_H
 #define COPENSSL_SHIM_H
 
