@@ -155,6 +155,13 @@ final class Server {
     stopped = true
     kill(-pid, SIGTERM)  // the whole process group: daemons' workers too
     kill(pid, SIGTERM)
+    var status: Int32 = 0
+    for _ in 0..<250 {  // 5 s, then SIGKILL
+      if waitpid(pid, &status, WNOHANG) == pid { return }
+      usleep(20_000)
+    }
+    kill(-pid, SIGKILL)
+    kill(pid, SIGKILL)
     _ = waitFor(pid)
   }
 
