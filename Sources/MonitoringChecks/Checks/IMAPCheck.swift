@@ -3,13 +3,7 @@
 // then deletes exactly those messages (UID STORE + UID EXPUNGE).
 enum IMAPCheck {
   static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
-    let credentials = try Credentials(spec)
-    let store: MailflowStore? = try spec.string("mailflowid").map { id throws(CheckFailure) in
-      try MailflowStore(root: context.mailflowDirectory, host: spec.host, id: id)
-    }
-    if store != nil && credentials == nil {
-      throw CheckFailure(.unknown, "mailflowid needs username and password")
-    }
+    let (credentials, store) = try mailboxAccess(spec, context)
     return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
       let session = Session(stream: c.stream)
       let greeting = try session.line("the IMAP greeting")
@@ -103,20 +97,3 @@ enum IMAPCheck {
 }
 
 /// username and password from the parameters; both or neither.
-struct Credentials {
-  var username: String
-  var password: String
-
-  init?(_ spec: ServiceSpec) throws(CheckFailure) {
-    let user = spec.values["username"] ?? "", password = spec.values["password"] ?? ""
-    if user.isEmpty && password.isEmpty { return nil }
-    guard !user.isEmpty, !password.isEmpty else {
-      throw CheckFailure(.unknown, "username and password must be given together")
-    }
-    guard !(user + password).contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" || $0 == "\0" }) else {
-      throw CheckFailure(.unknown, "username or password contains a line break")
-    }
-    username = user
-    self.password = password
-  }
-}

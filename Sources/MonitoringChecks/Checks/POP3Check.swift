@@ -5,13 +5,7 @@ enum POP3Check {
   static let maxMessages = 500
 
   static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
-    let credentials = try Credentials(spec)
-    let store: MailflowStore? = try spec.string("mailflowid").map { id throws(CheckFailure) in
-      try MailflowStore(root: context.mailflowDirectory, host: spec.host, id: id)
-    }
-    if store != nil && credentials == nil {
-      throw CheckFailure(.unknown, "mailflowid needs username and password")
-    }
+    let (credentials, store) = try mailboxAccess(spec, context)
     return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
       let s = c.stream
       let greeting = try s.expectLine("the POP3 greeting")

@@ -158,6 +158,11 @@ private struct SectionChecker {
       report(.incompleteCredentials, present.keyRange,
              "'\(present.key)' is set without '\(hasUser ? "password" : "username")'", help: "set both, or neither")
     }
+    // Token mails can only be collected after a login.
+    if !hasUser, !hasPassword, let flow = entries.first(where: { $0.key == "mailflowid" }) {
+      report(.incompleteCredentials, flow.keyRange, "'mailflowid' is set without 'username' and 'password'",
+             help: "the check must log in to collect the mail flow's tokens")
+    }
   }
 
   private func resolveDefaults(_ schema: ServiceTypeSchema, into values: inout [Value?]) {
