@@ -31,12 +31,11 @@ generated:
 	$(SWIFT) run generate-reference
 tags: generated
 
+# Every benchmark, each printing its ratio against its anchor (results: bench/RESULTS.md).
 bench: release
 	bench/lint
+	bench/dh
+	bench/plugin
 
 clean:
 	rm -rf .build bench/out
-
-# dh_monitoringinfo against dh_installlogrotate (prints the ratio; see bench/RESULTS.md).
-bench-dh: deps
-	bench/dh
