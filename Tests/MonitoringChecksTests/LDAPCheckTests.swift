@@ -2,28 +2,41 @@
 import Foundation
 import Testing
 
-@Suite("ldap (slapd)")
-final class LDAPCheckTests {
+/// A private slapd on 127.0.0.1: ldap and ldaps (with the certificate `cert` of make-certs.sh).
+final class LDAPServer {
   static let password = "ldap pw;#1"
   let dir: String
   let ldap = freePort(), ldaps = freePort()
   let server: Server
   let passwordFile: String
 
-  init() throws {
+  init(cert: String = "valid") throws {
     dir = try makeTempDirectory("ldap")
     try FileManager.default.createDirectory(atPath: dir + "/db", withIntermediateDirectories: true)
     var text = try String(contentsOf: Paths.fixtures.appendingPathComponent("slapd.conf"), encoding: .utf8)
-    for (k, v) in ["@DIR@": dir, "@CERTS@": Certificates.directory, "@PASSWORD@": "\"\(LDAPCheckTests.password)\""] {
+    for (k, v) in ["@DIR@": dir, "@CERTS@": Certificates.directory, "@CERT@": cert,
+                   "@PASSWORD@": "\"\(LDAPServer.password)\""] {
       text = text.replacingOccurrences(of: k, with: v)
     }
     try text.write(toFile: dir + "/slapd.conf", atomically: true, encoding: .utf8)
     passwordFile = dir + "/password"
-    try LDAPCheckTests.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+    try LDAPServer.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
     server = try Server("slapd", "/usr/sbin/slapd", ["-d", "0", "-f", dir + "/slapd.conf",
       "-h", "ldap://127.0.0.1:\(ldap)/ ldaps://127.0.0.1:\(ldaps)/"], port: ldap, directory: dir)
   }
-  deinit { server.stop() }
+  func stop() { server.stop() }
+  deinit { stop() }
+}
+
+@Suite("ldap (slapd)")
+final class LDAPCheckTests {
+  let slapd: LDAPServer
+  var ldap: Int { slapd.ldap }
+  var ldaps: Int { slapd.ldaps }
+  var passwordFile: String { slapd.passwordFile }
+
+  init() throws { slapd = try LDAPServer() }
+  deinit { slapd.stop() }
 
   func check(_ port: Int, _ extra: [String]) throws -> Verdict {
     let v = try plugin(["ldap", "-H", "localhost", "--port", "\(port)", "--ca-file", Certificates.ca] + extra)

@@ -11,7 +11,8 @@ final class MailServers {
   let smtp = freePort(), smtps = freePort()
   var servers: [Server] = []
 
-  init() throws {
+  /// `cert` names the server certificate of smtps, imaps and pop3s (see make-certs.sh).
+  init(cert: String = "valid") throws {
     dir = try makeTempDirectory("mail")
     let fm = FileManager.default
     for sub in ["run", "state", "spool", "log", "mail/\(MailServers.user)/Maildir/new", "mail/\(MailServers.user)/Maildir/cur",
@@ -20,7 +21,7 @@ final class MailServers {
     }
     _ = try run("/bin/chown", ["-R", "Debian-exim:Debian-exim", "\(dir)/mail"])
     _ = try run("/bin/chown", ["-R", "Debian-exim:Debian-exim", "\(dir)/spool", "\(dir)/log"])
-    let values = ["@DIR@": dir, "@CERTS@": Certificates.directory, "@PASSWORD@": MailServers.password,
+    let values = ["@DIR@": dir, "@CERTS@": Certificates.directory, "@CERT@": cert, "@PASSWORD@": MailServers.password,
                   "@IMAP_PORT@": "\(imap)", "@IMAPS_PORT@": "\(imaps)", "@POP3_PORT@": "\(pop3)",
                   "@POP3S_PORT@": "\(pop3s)", "@SMTP_PORT@": "\(smtp)", "@SMTPS_PORT@": "\(smtps)"]
     for name in ["dovecot.conf", "exim4.conf"] {

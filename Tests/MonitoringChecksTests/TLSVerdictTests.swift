@@ -11,6 +11,22 @@ struct CertificateCase: Sendable, CustomTestStringConvertible {
   var testDescription: String { "\(cert) \(extra.joined(separator: " "))" }
 }
 
+/// Runs the plugin for `type` with ssl on against 127.0.0.1:`port` (named localhost) and checks
+/// its exit status, status word and the texts of `c`.
+func expectVerdict(_ c: CertificateCase, type: String, port: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  let v = try plugin([type, "-H", "localhost", "--port", "\(port)", "--ssl", "--ca-file", Certificates.ca] + c.extra)
+  let what = "\(type) \(c.testDescription): \(v)"
+  #expect(v.status == c.status, "\(what)", sourceLocation: sourceLocation)
+  let word = v.status >= 0 && v.status <= 3 ? ["OK", "WARNING", "CRITICAL", "UNKNOWN"][Int(v.status)] : "?"
+  #expect(v.line.hasPrefix("\(type.uppercased()) \(word) - "), "\(what)", sourceLocation: sourceLocation)
+  for e in c.expected { #expect(v.line.contains(e), "expected '\(e)' in \(what)", sourceLocation: sourceLocation) }
+  if c.cert == "soon" {
+    #expect(v.line.contains("cert_days_left=4") || v.line.contains("cert_days_left=5"), "\(what)",
+            sourceLocation: sourceLocation)
+  }
+  for u in c.unexpected { #expect(!v.line.contains(u), "unexpected '\(u)' in \(what)", sourceLocation: sourceLocation) }
+}
+
 @Suite("TLS certificate verdicts (openssl s_server)")
 struct TLSVerdictTests {
   static let cases: [CertificateCase] = [
@@ -47,14 +63,7 @@ struct TLSVerdictTests {
     let dir = try makeTempDirectory("tls")
     let (server, port) = try tlsServer(c.cert, directory: dir)
     defer { server.stop() }
-    let v = try plugin([type, "-H", "localhost", "--port", "\(port)", "--ssl", "--ca-file", Certificates.ca] + c.extra)
-    #expect(v.status == c.status, "\(v)")
-    #expect(v.line.hasPrefix("\(type.uppercased()) \(["OK", "WARNING", "CRITICAL", "UNKNOWN"][Int(v.status)]) - "), "\(v)")
-    for e in c.expected { #expect(v.line.contains(e), "expected '\(e)' in \(v)") }
-    if c.cert == "soon" {
-      #expect(v.line.contains("cert_days_left=4") || v.line.contains("cert_days_left=5"), "\(v)")
-    }
-    for u in c.unexpected { #expect(!v.line.contains(u), "unexpected '\(u)' in \(v)") }
+    try expectVerdict(c, type: type, port: port)
   }
 
   @Test func untrustedWithoutTheTestCA() throws {
