@@ -87,15 +87,8 @@ struct BasicChecksTests {
     #expect(closed.status == 2 && closed.line.contains("ICMP port unreachable"), "\(closed)")
 
     // An open UDP port that never answers: OK, "no ICMP port unreachable".
-    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+    let (fd, port) = boundSocket(udp: true)
     defer { close(fd) }
-    var addr = sockaddr_in()
-    addr.sin_family = sa_family_t(AF_INET)
-    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-    let port = Int(UInt16(bigEndian: addr.sin_port))
     let open = try plugin(["udp", "-H", "127.0.0.1", "--port", "\(port)"])
     #expect(open.status == 0 && open.line.contains("no ICMP port unreachable"), "\(open)")
     var buffer = [UInt8](repeating: 0, count: 16)

@@ -43,8 +43,14 @@ final class TempDirectories: @unchecked Sendable {
 
 /// A port that was free a moment ago (bind to 0, read it back, close).
 func freePort(udp: Bool = false) -> Int {
+  let (fd, port) = boundSocket(udp: udp)
+  close(fd)
+  return port
+}
+
+/// A socket bound to a port the kernel chose on 127.0.0.1, and that port; the caller closes it.
+func boundSocket(udp: Bool) -> (descriptor: Int32, port: Int) {
   let fd = socket(AF_INET, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
-  defer { close(fd) }
   var addr = sockaddr_in()
   addr.sin_family = sa_family_t(AF_INET)
   addr.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -56,7 +62,7 @@ func freePort(udp: Bool = false) -> Int {
   _ = withUnsafeMutablePointer(to: &addr) {
     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
   }
-  return Int(UInt16(bigEndian: addr.sin_port))
+  return (fd, Int(UInt16(bigEndian: addr.sin_port)))
 }
 
 /// True once something accepts TCP connections on host:port.
