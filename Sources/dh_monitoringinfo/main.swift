@@ -118,6 +118,29 @@ extension Array where Element == UInt8 {
   }
 }
 
+let usage = """
+  Usage: dh_monitoringinfo [debhelper options] [-n] [--name=NAME]
+
+  Validates debian/PACKAGE.monitoring-info (debian/monitoring-info for the first package;
+  arch- and OS-specific variants win), installs it as /etc/monitoring-info/PACKAGE.conf, adds
+  the trigger 'activate-noawait monitoring-info-changed', a postinst snippet that makes a
+  fragment with a password mode 0600, and auto-monitor-client to ${misc:Recommends}.
+
+    -n, --no-scripts   do not add the postinst snippet
+    --name=NAME        use debian/PACKAGE.NAME.monitoring-info and install NAME.conf
+    -p, -N, -a, -i, -v, --no-act, -O...   the usual debhelper options (debhelper(7))
+
+  Usually run by dh: Build-Depends: dh-sequence-monitoringinfo. Fragments are checked with
+  the same rules as monitoring-info-lint(1). See dh_monitoringinfo(1) for the whole story.
+
+  """
+
+// debhelper tools answer --help before looking for debian/control.
+if CommandLine.arguments.dropFirst().contains("--help") {
+  StandardStream.output(usage)
+  exit(0)
+}
+
 do {
   try run()
 } catch {

@@ -16,6 +16,17 @@ import Testing
     FileManager.default.fileExists(atPath: source.appendingPathComponent(path).path)
   }
 
+  /// Like every debhelper tool, --help answers anywhere, even outside a source package.
+  @Test func helpWorksOutsideAPackage() throws {
+    let dir = try makeTemporaryDirectory("help")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let result = try run(["dh_monitoringinfo", "--help"], in: dir)
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix("Usage: dh_monitoringinfo [debhelper options]"))
+    #expect(result.stdout.contains("--name=NAME"))
+    #expect(result.stderr.isEmpty)
+  }
+
   @Test func forwardedOptionsReachTheTool() throws {
     let (dir, source) = try plainCopy("forward")
     defer { try? FileManager.default.removeItem(at: dir) }
