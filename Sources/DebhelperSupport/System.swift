@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import MonitoringInfo
 
 public struct SystemError: Error, CustomStringConvertible, Equatable {
   public let operation: String
@@ -67,16 +68,9 @@ public enum FileSystem {
     let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC)
     let fd = open(path, flags, mode)
     if fd < 0 { throw SystemError("open", path) }
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        let code = errno
-        close(fd)
-        throw SystemError("write", path, code: code)
-      }
-      offset += n
+    if let code = FileWriter.writeAll(bytes, to: fd) {
+      close(fd)
+      throw SystemError("write", path, code: code)
     }
     if close(fd) != 0 { throw SystemError("close", path) }
   }

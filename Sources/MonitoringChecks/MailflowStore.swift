@@ -6,6 +6,7 @@
 // at most `limit` tokens per id; beyond it the oldest token is kept (it keeps the
 // mailflow check CRITICAL) and the next-oldest ones are dropped.
 import Glibc
+import MonitoringInfo
 
 public struct MailflowToken: Sendable, Equatable {
   public var token: String
@@ -125,12 +126,9 @@ public struct MailflowStore: Sendable {
     let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o640)
     if fd < 0 { throw CheckFailure(.unknown, "cannot write \(temporary): \(errnoText())") }
     let bytes = Array(list.map { "\($0.token) \($0.time)\n" }.joined().utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-      if n < 0 && errno == EINTR { continue }
-      if n <= 0 { close(fd); throw CheckFailure(.unknown, "cannot write \(temporary): \(errnoText())") }
-      offset += n
+    if let code = FileWriter.writeAll(bytes, to: fd) {
+      close(fd)
+      throw CheckFailure(.unknown, "cannot write \(temporary): \(String(cString: strerror(code)))")
     }
     if fsync(fd) != 0 || close(fd) != 0 { throw CheckFailure(.unknown, "cannot write \(temporary): \(errnoText())") }
     if rename(temporary, file) != 0 { throw CheckFailure(.unknown, "cannot replace \(file): \(errnoText())") }

@@ -3,6 +3,7 @@
 // the hard time limit, prints, and exits.
 import Glibc
 import MonitoringChecks
+import MonitoringInfo
 
 /// Environment as a dictionary, without Foundation.
 func environment() -> [String: String] {
@@ -14,16 +15,6 @@ func environment() -> [String: String] {
     p += 1
   }
   return result
-}
-
-func write(_ text: String, to fd: Int32) {
-  var bytes = Array(text.utf8)
-  var offset = 0
-  while offset < bytes.count {
-    let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-    if n <= 0 { break }
-    offset += n
-  }
 }
 
 /// Backstop for anything that does not honour the deadline (name resolution):
@@ -52,5 +43,5 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 armAlarm(arguments)
 signal(SIGPIPE, SIG_IGN)
 let (output, status) = Plugin.main(arguments, environment: environment())
-write(output, to: 1)
+StandardStream.output(output)
 exit(status)
