@@ -80,12 +80,11 @@ public struct LintReport: Sendable {
   /// Every finding, file by file in file order, cross-file ones with the file they are in.
   public var diagnostics: [Diagnostic] {
     guard !crossFileDiagnostics.isEmpty else { return files.flatMap(\.diagnostics) }
+    // Grouped once: filtering per file would be quadratic when many files repeat a name.
+    let crossFile = Dictionary(grouping: crossFileDiagnostics, by: \.path)
     return files.flatMap { file in
-      (file.diagnostics + crossFileDiagnostics.filter { $0.path == file.file.path }).sortedByPosition()
+      guard let extra = crossFile[file.file.path] else { return file.diagnostics }
+      return (file.diagnostics + extra).sortedByPosition()
     }
-  }
-
-  public func hasFindings(atOrAbove severity: Severity) -> Bool {
-    diagnostics.contains { $0.severity >= severity }
   }
 }
