@@ -23,8 +23,7 @@ public struct ServiceSpec: Sendable {
       name: name, type: typeName, params: params, source: source, hostName: host)
     guard let definition else {
       let first = diagnostics.first { $0.severity == .error } ?? diagnostics.first
-      let help = first?.help.map { " (\($0))" } ?? ""
-      throw CheckFailure(.unknown, (first?.message ?? "invalid service '\(name)'") + help)
+      throw CheckFailure(.unknown, first?.note ?? "invalid service '\(name)'")
     }
     return ServiceSpec(name: name, type: definition.type, host: host, address: address ?? host,
                        values: definition.values.mapValues(\.description))

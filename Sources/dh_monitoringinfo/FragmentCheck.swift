@@ -23,9 +23,8 @@ enum FragmentCheck {
       default: outcome.notes.append(diagnostic.gnuDescription)
       }
     }
-    outcome.holdsCredentials = report.services.contains { service in
-      !(service.explicitParameters["password"] ?? service.string("password") ?? "").isEmpty
-    }
+    // A password is never empty once validated, and has no default.
+    outcome.holdsCredentials = report.services.contains { $0.string("password") != nil }
     return outcome
   }
 }

@@ -15,8 +15,8 @@ import Testing
     }
   }
 
-  static let seeds: [String] = Rule.all.flatMap { $0.triggering + $0.nonTriggering }
-    .map { $0.replacing("↓", with: "").replacing("\n---\n", with: "\n") }
+  static let seeds: [[UInt8]] = Rule.all.flatMap { $0.triggering + $0.nonTriggering }
+    .map { RuleExample($0).files.flatMap(\.source.bytes) }
 
   static let alphabet: [UInt8] = Array("[]=#; \t\r\n\"'abcdeptyshl0123456789._-/:@".utf8) + [0x00, 0x7F, 0xC3, 0xA9, 0xE2, 0x82, 0xAC, 0xF0, 0x9F, 0x80, 0xFF, 0xC0]
 
@@ -52,7 +52,7 @@ import Testing
   @Test func mutatedExamples() {
     var random = Generator(state: 42)
     for _ in 0..<5_000 {
-      var bytes = Array(Self.seeds.randomElement(using: &random)!.utf8)
+      var bytes = Self.seeds.randomElement(using: &random)!
       for _ in 0..<Int.random(in: 1...4, using: &random) {
         switch Int.random(in: 0..<5, using: &random) {
         case 0 where !bytes.isEmpty:  // truncate
@@ -66,7 +66,7 @@ import Testing
           let end = Int.random(in: start...bytes.count, using: &random)
           bytes.insert(contentsOf: bytes[start..<end], at: Int.random(in: 0...bytes.count, using: &random))
         default:  // splice two examples
-          bytes += Array(Self.seeds.randomElement(using: &random)!.utf8)
+          bytes += Self.seeds.randomElement(using: &random)!
         }
       }
       checkInvariants(bytes)

@@ -40,8 +40,6 @@ public struct FragmentReport: Sendable {
   public let sections: [SectionHeader]
   public var services: [ServiceDefinition]
   public var diagnostics: [Diagnostic]
-
-  public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
 
 /// Validation of one section; collects diagnostics and builds the definition when it is clean.
