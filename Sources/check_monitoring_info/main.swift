@@ -5,18 +5,6 @@ import Glibc
 import MonitoringChecks
 import MonitoringInfo
 
-/// Environment as a dictionary, without Foundation.
-func environment() -> [String: String] {
-  var result: [String: String] = [:]
-  var p = environ
-  while let entry = p.pointee {
-    let s = String(cString: entry)
-    if let eq = s.firstIndex(of: "=") { result[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-    p += 1
-  }
-  return result
-}
-
 /// Backstop for anything that does not honour the deadline (name resolution):
 /// one second after the timeout the process says UNKNOWN and exits 3.
 func armAlarm(_ arguments: [String]) {
@@ -42,6 +30,6 @@ func armAlarm(_ arguments: [String]) {
 let arguments = Array(CommandLine.arguments.dropFirst())
 armAlarm(arguments)
 signal(SIGPIPE, SIG_IGN)
-let (output, status) = Plugin.main(arguments, environment: environment())
+let (output, status) = Plugin.main(arguments, environment: Environment.current())
 StandardStream.output(output)
 exit(status)
