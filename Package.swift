@@ -34,7 +34,7 @@ let package = Package(
     .target(name: "MonitoringChecks", dependencies: ["MonitoringInfo", "COpenSSL"]),
     .executableTarget(name: "check_monitoring_info", dependencies: ["MonitoringChecks"]),
     .testTarget(
-      name: "MonitoringChecksTests", dependencies: ["MonitoringChecks"],
+      name: "MonitoringChecksTests", dependencies: ["MonitoringChecks", "TestKit"],
       exclude: ["Fixtures"]),
   ]
 )

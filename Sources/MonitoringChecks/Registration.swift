@@ -1,6 +1,7 @@
-// Reads one service out of a stored registration (DESIGN section 5 payload,
-// registrations/HOST.json on the server).
+// Reads one service out of a stored registration (the register payload of docs/protocol.md,
+// kept as registrations/HOST.json on the server).
 import Glibc
+import MonitoringInfo
 
 public struct Registration: Sendable {
   public static let defaultDirectory = "/var/lib/auto-monitor-server-nagios/registrations"
@@ -23,32 +24,11 @@ public struct Registration: Sendable {
   }
 
   static func parse(_ bytes: [UInt8], path: String) throws(CheckFailure) -> Registration {
-    let json: JSONValue
-    do { json = try JSONValue.parse(bytes) } catch {
+    let payload: RegistrationPayload
+    do { payload = try RegistrationPayload.parse(bytes) } catch {
       throw CheckFailure(.unknown, "\(path): \(error)")
     }
-    guard case .number(let version)? = json["version"], version == "1" else {
-      throw CheckFailure(.unknown, "\(path): unsupported registration version (expected 1)")
-    }
-    guard let host = json["host"]?.stringValue, case .array(let list)? = json["services"] else {
-      throw CheckFailure(.unknown, "\(path): registration without host or services")
-    }
-    var services: [(name: String, type: String, params: [String: String])] = []
-    for item in list {
-      guard let name = item["name"]?.stringValue, let type = item["type"]?.stringValue else {
-        throw CheckFailure(.unknown, "\(path): a service without name or type")
-      }
-      var params: [String: String] = [:]
-      if case .object(let o)? = item["params"] {
-        for (k, v) in o {
-          guard let text = v.scalarText else { throw CheckFailure(.unknown, "\(path): invalid value for '\(k)'") }
-          params[k] = text
-        }
-      }
-      params["type"] = nil
-      services.append((name, type, params))
-    }
-    return Registration(host: host, services: services)
+    return Registration(host: payload.host, services: payload.services.map { ($0.name, $0.type, $0.params) })
   }
 
   static func readFile(_ path: String) throws(CheckFailure) -> [UInt8] {

@@ -1,6 +1,7 @@
 // Helpers for the integration tests: temp dirs, free ports, servers started and
 // stopped by PID, and running the built plugin.
 import Foundation
+import TestKit
 import Testing
 
 enum Paths {
@@ -42,11 +43,8 @@ final class TempDirectories: @unchecked Sendable {
 }
 
 /// A port that was free a moment ago (bind to 0, read it back, close).
-func freePort(udp: Bool = false) -> Int {
-  let (fd, port) = boundSocket(udp: udp)
-  close(fd)
-  return port
-}
+/// A port for a private server (TCP or UDP): TestKit's allocator never hands one out twice.
+func freePort(udp: Bool = false) -> Int { allocatePort() }
 
 /// A socket bound to a port the kernel chose on 127.0.0.1, and that port; the caller closes it.
 func boundSocket(udp: Bool) -> (descriptor: Int32, port: Int) {

@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// A libFuzzer target for the fragment parser and validator, kept out of the main package
+// libFuzzer targets for the fragment parser and validator and for the JSON reader, kept out of the main package
 // because it only links with -sanitize=fuzzer. See bench/README.md.
 import PackageDescription
 
@@ -9,6 +9,11 @@ let package = Package(
   targets: [
     .executableTarget(
       name: "FuzzFragment",
+      dependencies: [.product(name: "MonitoringInfo", package: "monitoring-info")],
+      swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+    // The one JSON reader and the protocol messages (register payload, reply, enrollment).
+    .executableTarget(
+      name: "FuzzJSON",
       dependencies: [.product(name: "MonitoringInfo", package: "monitoring-info")],
       swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
   ]

@@ -1,5 +1,7 @@
-// A small JSON reader (RFC 8259) for registration files: enough for the
-// DESIGN section 5 payload, without Foundation's start-up cost.
+// The one JSON reader (RFC 8259) of the project: registrations, replies, enrollment requests
+// and the client's state (docs/protocol.md). Strict, because its input comes from other hosts:
+// duplicate keys, malformed numbers, invalid UTF-8 and nesting deeper than 64 are errors.
+// Numbers are kept as their text, so a huge number is never rounded or trapped on.
 
 public indirect enum JSONValue: Sendable, Equatable {
   case null, bool(Bool), number(String), string(String), array([JSONValue]), object([String: JSONValue])
@@ -22,6 +24,22 @@ public indirect enum JSONValue: Sendable, Equatable {
     case .bool(let b): b ? "true" : "false"
     default: nil
     }
+  }
+
+  public var arrayValue: [JSONValue]? {
+    if case .array(let a) = self { return a }
+    return nil
+  }
+
+  public var objectValue: [String: JSONValue]? {
+    if case .object(let o) = self { return o }
+    return nil
+  }
+
+  /// An integer member, when it is a number without fraction or exponent that fits an Int.
+  public var intValue: Int? {
+    if case .number(let n) = self { return Int(n) }
+    return nil
   }
 
   public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSONValue {
@@ -57,8 +75,10 @@ private struct Parser {
     return value
   }
 
+  static let maxDepth = 64
+
   mutating func value(depth: Int) throws(JSONError) -> JSONValue {
-    guard depth < 64 else { throw error("nested too deeply") }
+    guard depth < Parser.maxDepth else { throw error("nested too deeply") }
     guard i < bytes.count else { throw error("unexpected end") }
     switch bytes[i] {
     case UInt8(ascii: "{"):
@@ -69,7 +89,9 @@ private struct Parser {
       while true {
         skipSpace()
         guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a key") }
+        let keyOffset = i
         let key = try string()
+        guard object[key] == nil else { throw JSONError(offset: keyOffset, reason: "duplicate key '\(key)'") }
         skipSpace()
         guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
         i += 1
@@ -99,12 +121,29 @@ private struct Parser {
     case UInt8(ascii: "t"): return try literal("true", .bool(true))
     case UInt8(ascii: "f"): return try literal("false", .bool(false))
     case UInt8(ascii: "n"): return try literal("null", .null)
-    default:
-      let start = i
-      while i < bytes.count, "+-.eE0123456789".utf8.contains(bytes[i]) { i += 1 }
-      guard i > start else { throw error("unexpected character") }
-      return .number(String(decoding: bytes[start..<i], as: UTF8.self))
+    default: return .number(try number())
     }
+  }
+
+  /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, kept as text.
+  mutating func number() throws(JSONError) -> String {
+    let start = i
+    func isDigit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+    if i < bytes.count && bytes[i] == UInt8(ascii: "-") { i += 1 }
+    guard isDigit(i) else { throw error(i == start ? "unexpected character" : "invalid number") }
+    if bytes[i] == UInt8(ascii: "0") { i += 1 } else { while isDigit(i) { i += 1 } }
+    if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+      i += 1
+      guard isDigit(i) else { throw error("invalid number") }
+      while isDigit(i) { i += 1 }
+    }
+    if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+      i += 1
+      if i < bytes.count && (bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-")) { i += 1 }
+      guard isDigit(i) else { throw error("invalid number") }
+      while isDigit(i) { i += 1 }
+    }
+    return String(decoding: bytes[start..<i], as: UTF8.self)
   }
 
   mutating func hex4() throws(JSONError) -> UInt32 {
@@ -148,7 +187,7 @@ private struct Parser {
           guard low >= 0xdc00 && low < 0xe000 else { throw error("lone surrogate") }
           scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
         }
-        guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+        guard let u = Unicode.Scalar(scalar) else { throw error("lone surrogate") }
         out += Array(String(Character(u)).utf8)
       default: throw error("invalid escape")
       }
