@@ -7,10 +7,11 @@ import Testing
 @Suite struct HostileInputTests {
   static let linter = BuildPaths.executable("monitoring-info-lint")
 
-  /// Runs the linter in `directory`; a run that hangs is killed after 10 s and fails.
+  /// Runs the linter in `directory`; a run that hangs is killed after 10 s and fails. SIGKILL:
+  /// the test runner starts programs with SIGTERM blocked, which `timeout` alone would not end.
   func lint(in directory: URL, _ arguments: String...) throws -> (result: ProcessResult, seconds: Double) {
     let start = Date()
-    let result = try runProgram("timeout", ["10", Self.linter.path] + arguments, directory: directory)
+    let result = try runProgram("timeout", ["--signal=KILL", "10", Self.linter.path] + arguments, directory: directory)
     return (result, Date().timeIntervalSince(start))
   }
 
