@@ -105,7 +105,7 @@ public struct Debhelper: Sendable {
     if let internalOptions = environment["DH_INTERNAL_OPTIONS"] {
       let fields = internalOptions.split(separator: "\u{1e}", omittingEmptySubsequences: false).map(String.init)
       let parsed = getopt(fields.filter { !$0.isEmpty }, abbreviations: abbreviations)
-      try apply(parsed, &state)
+      _ = try apply(parsed, &state)
       if state.sawPackages {
         for package in packages(.all) where !state.doPackages.contains(package) {
           state.excluded.insert(package)
@@ -120,12 +120,12 @@ public struct Debhelper: Sendable {
     if let dhOptions = environment["DH_OPTIONS"] {
       let fields = dhOptions.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
       let parsed = getopt(fields, abbreviations: abbreviations)
-      try apply(parsed, &state)
-      if !parsed.ok { warnings.append("ignored unknown options in DH_OPTIONS") }
+      let accepted = try apply(parsed, &state)
+      if !parsed.ok || !accepted { warnings.append("ignored unknown options in DH_OPTIONS") }
     }
     let parsed = getopt(argv, abbreviations: abbreviations)
-    try apply(parsed, &state)
-    if !parsed.ok {
+    let accepted = try apply(parsed, &state)
+    if !parsed.ok || !accepted {
       for name in parsed.unknown { StandardStream.error("Unknown option: \(name)\n") }
       throw .message("unknown option or error during option parsing; aborting")
     }
@@ -198,7 +198,10 @@ public struct Debhelper: Sendable {
     var profileExcluded = false
   }
 
-  mutating func apply(_ parsed: GetoptResult, _ state: inout SelectionState) throws(DebhelperError) {
+  /// Applies parsed options; false when an option's handler refused its value (an unknown
+  /// package), which debhelper reports at once and then treats like an unknown option.
+  mutating func apply(_ parsed: GetoptResult, _ state: inout SelectionState) throws(DebhelperError) -> Bool {
+    var accepted = true
     var forwarded: [String] = []
     for option in parsed.options {
       let value = option.value ?? ""
@@ -212,7 +215,7 @@ public struct Debhelper: Sendable {
       case "arch", "same-arch":
         state.doPackages += packages(.arch); state.doArch = true; state.sawPackages = true
       case "package":
-        try assertKnown(value, "-p/--package")
+        guard isKnown(value, "-p/--package") else { accepted = false; continue }
         state.explicitlyRequested.insert(value)
         if packages(.both).contains(value) {
           state.doPackages.append(value)
@@ -221,7 +224,7 @@ public struct Debhelper: Sendable {
           state.profileExcluded = true
         }
       case "no-package":
-        try assertKnown(value, "-N/--no-package")
+        guard isKnown(value, "-N/--no-package") else { accepted = false; continue }
         state.excluded.insert(value)
       case "remaining-packages": options.excludeLogged = true
       case "noscripts": options.noScripts = true
@@ -239,15 +242,19 @@ public struct Debhelper: Sendable {
     options.arguments += parsed.nonOptions
     for option in forwarded {
       let test = getopt([option], abbreviations: compat <= 12)
-      if test.ok { try apply(test, &state) }
+      if test.ok { _ = try apply(test, &state) }
     }
+    return accepted
   }
 
-  func assertKnown(_ package: String, _ method: String) throws(DebhelperError) {
+  /// `assert_opt_is_known_package`: its error() dies inside Getopt::Long's handler, so the
+  /// message is printed at once and parsing goes on.
+  func isKnown(_ package: String, _ method: String) -> Bool {
     let all = packages(.all)
-    if !all.contains(package) {
-      throw .message("Requested unknown package \(package) via \(method), expected one of: \(all.joined(separator: " "))")
-    }
+    if all.contains(package) { return true }
+    StandardStream.error(
+      "\(toolName): error: Requested unknown package \(package) via \(method), expected one of: \(all.joined(separator: " "))\n")
+    return false
   }
 
   func loggedTools(_ package: String) -> [String] {

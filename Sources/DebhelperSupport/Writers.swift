@@ -24,7 +24,7 @@ extension Debhelper {
       if options.noAct { return }
       let existing = try FileSystem.read(outfile)
       try FileSystem.write(outfile + ".new", header + body + footer + existing)
-      try FileSystem.rename(outfile + ".new", outfile)
+      try renamePath(outfile + ".new", outfile)
     } else {
       verbosePrint("[META] Append autosnippet \"\(snippetName)\" to \(script) [\(outfile)]")
       if options.noAct { return }
@@ -71,7 +71,7 @@ extension Debhelper {
     }
     out += Array("# Triggers added by \(toolName)/\(toolVersion)\n\(type) \(target)\n".utf8)
     try FileSystem.write(file + ".new", out)
-    try FileSystem.rename(file + ".new", file)
+    try renamePath(file + ".new", file)
   }
 
   /// `m{\A TYPE \s+ TARGET (?:\s|\Z)}x`
@@ -122,8 +122,14 @@ extension Debhelper {
       var out: [UInt8] = []
       for line in lines { out += line; out.append(0x0a) }
       try FileSystem.write(file + ".new", out)
-      try FileSystem.rename(file + ".new", file)
+      try renamePath(file + ".new", file)
     }
+  }
+
+  /// `rename_path`, which logs the move as `mv FROM TO` under -v.
+  func renamePath(_ from: String, _ to: String) throws {
+    verbosePrint("mv \(from) \(to)")
+    try FileSystem.rename(from, to)
   }
 
   static func updateSubstvarLine(_ line: [UInt8], key: [UInt8], value: String, present: inout Bool) -> [UInt8] {
@@ -156,14 +162,15 @@ extension Debhelper {
     return parts
   }
 
-  /// `install_dir` + `install_file` (`install -p -m0644`).
-  public func installFile(from source: String, to destination: String, mode: UInt32 = 0o644) throws {
+  /// `install_dir` + `install_file` (`install -p -m0644`), or another mode; `bytes` are the
+  /// source's contents when the caller has read them already.
+  public func installFile(from source: String, bytes: [UInt8]? = nil, to destination: String, mode: UInt32 = 0o644) throws {
     let directory = String(destination[..<(destination.lastIndex(of: "/") ?? destination.startIndex)])
     verbosePrint("install -m0755 -d \(directory)")
     verbosePrint("install -p -m0\(String(mode, radix: 8)) \(source) \(destination)")
     if options.noAct { return }
     try FileSystem.makeDirectories(path(directory))
-    let bytes = try FileSystem.read(path(source))
+    let bytes = try bytes ?? FileSystem.read(path(source))
     try FileSystem.write(path(destination), bytes, mode: 0o600)
     try FileSystem.chmod(path(destination), mode)
     try FileSystem.copyTimes(from: path(source), to: path(destination))

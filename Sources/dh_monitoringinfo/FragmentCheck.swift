@@ -2,6 +2,8 @@ import MonitoringInfo
 
 /// The one place where dh_monitoringinfo asks the format library about a fragment.
 struct FragmentOutcome {
+  /// The validated fragment, kept for the duplicate-service check across fragments.
+  var report: FragmentReport
   /// GNU-style descriptions: "path:line:col: message (help)".
   var errors: [String] = []
   var warnings: [String] = []
@@ -11,11 +13,11 @@ struct FragmentOutcome {
 }
 
 enum FragmentCheck {
-  /// Validates one fragment on its own (packages of one source may conflict with each other
-  /// and legitimately define the same service, so no cross-file check here).
+  /// Validates one fragment on its own; services defined twice across fragments are
+  /// `duplicates` below.
   static func check(path: String, bytes: [UInt8]) -> FragmentOutcome {
     let report = FragmentValidator(hostName: nil).validate(SourceFile(path: path, bytes: bytes))
-    var outcome = FragmentOutcome()
+    var outcome = FragmentOutcome(report: report)
     for diagnostic in report.diagnostics {
       switch diagnostic.severity {
       case .error: outcome.errors.append(diagnostic.gnuDescription)
@@ -26,5 +28,39 @@ enum FragmentCheck {
     // A password is never empty once validated, and has no default.
     outcome.holdsCredentials = report.services.contains { $0.string("password") != nil }
     return outcome
+  }
+
+  /// One fragment of the set being built: the package that ships it, and whether this run
+  /// installs it (the others are already in a package's build directory).
+  struct Member {
+    var package: String
+    var report: FragmentReport
+    var isNew: Bool
+  }
+
+  /// Services defined twice in the set being built. Within one package (two `--name`
+  /// fragments) the package cannot be installed as it is: errors. Across binary packages of
+  /// the source only a warning, since they may conflict and never be installed together.
+  /// Reported only when this run installs one of the two files.
+  static func duplicates(_ members: [Member]) -> (errors: [String], warnings: [String]) {
+    var errors: [String] = []
+    var packages: [String] = []
+    for member in members where !packages.contains(member.package) { packages.append(member.package) }
+    for package in packages {
+      let group = members.filter { $0.package == package }
+      for duplicate in Linter.duplicateServices(in: group.map(\.report))
+      where group[duplicate.file].isNew || group[duplicate.firstFile].isNew {
+        errors.append(duplicate.diagnostic.gnuDescription)
+      }
+    }
+    var warnings: [String] = []
+    guard packages.count > 1 else { return (errors, warnings) }
+    for duplicate in Linter.duplicateServices(in: members.map(\.report)) {
+      let (first, later) = (members[duplicate.firstFile], members[duplicate.file])
+      guard first.package != later.package, first.isNew || later.isNew else { continue }
+      warnings.append(
+        "\(duplicate.diagnostic.gnuDescription); \(first.package) and \(later.package) clash if installed together")
+    }
+    return (errors, warnings)
   }
 }

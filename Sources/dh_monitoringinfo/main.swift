@@ -1,5 +1,5 @@
-// dh_monitoringinfo: validate and install debian/PACKAGE.monitoring-info, add the trigger,
-// the maintainer-script snippet and ${misc:Recommends}. See debhelper/dh_monitoringinfo.pod.
+// dh_monitoringinfo: validate and install debian/PACKAGE.monitoring-info, add the trigger
+// and ${misc:Recommends}. See debhelper/dh_monitoringinfo.pod.
 import MonitoringInfo
 import DebhelperSupport
 
@@ -11,44 +11,11 @@ let toolName = "dh_monitoringinfo"
 let toolVersion = MonitoringInfoVersion.current
 let producerTrigger = "monitoring-info-changed"
 let consumerPackage = "auto-monitor-client"
+let fragmentDirectory = "etc/monitoring-info"
 
 func fail(_ message: String) -> Never {
   StandardStream.error("\(toolName): error: \(message)\n")
-  exit(255)
-}
-
-/// Where the maintainer-script snippets live: $DH_MONITORINGINFO_TEMPLATES (set by the
-/// wrapper), the source tree above the binary, or the installed location.
-func templatesDirectory() -> String {
-  if let dir = Environment.get("DH_MONITORINGINFO_TEMPLATES"), !dir.isEmpty { return dir }
-  var buffer = [CChar](repeating: 0, count: 4096)
-  let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-  if n > 0 {
-    var dir = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    for _ in 0..<5 {
-      guard let slash = dir.lastIndex(of: "/") else { break }
-      dir = String(dir[..<slash])
-      if FileSystem.isDirectory(dir + "/templates/debhelper") { return dir + "/templates" }
-    }
-  }
-  return "/usr/share/monitoring-info/templates"
-}
-
-func snippet(_ name: String) -> [UInt8] {
-  let path = templatesDirectory() + "/debhelper/" + name
-  guard let bytes = try? FileSystem.readIfExists(path) else {
-    fail("Could not find autoscript \(name) (search path: \(templatesDirectory())/debhelper)")
-  }
-  return bytes
-}
-
-/// True when a maintainer's triggers file already names the trigger (dh_installdeb would
-/// otherwise concatenate a duplicate, which lintian rejects).
-func declaresTrigger(_ bytes: [UInt8], _ name: String) -> Bool {
-  String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains { line in
-    let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-    return fields.count >= 2 && !fields[0].hasPrefix("#") && fields[1] == Substring(name)
-  }
+  exit(debhelperErrorStatus(environment: Environment.current()))
 }
 
 func run() throws {
@@ -64,42 +31,48 @@ func run() throws {
   if dh.nothingToDo { exit(0) }
 
   // Validate every fragment first, so that one bad file stops the build before anything is written.
-  var work: [(package: String, fragment: String, outcome: FragmentOutcome)] = []
+  var work: [Fragment] = []
   var errors: [String] = []
   for package in dh.packages {
     guard let fragment = dh.pkgfile(package, "monitoring-info") else { continue }
     let bytes: [UInt8]
-    do { bytes = try FileSystem.read(fragment) } catch { fail("cannot read \(fragment): \(error)") }
+    do { bytes = try FileReader.read(fragment) } catch { fail(error.description) }
     let outcome = FragmentCheck.check(path: fragment, bytes: bytes)
     for warning in outcome.warnings { dh.warning(warning) }
     if dh.options.verbose { for note in outcome.notes { StandardStream.output("\t[info] \(note)\n") } }
     errors += outcome.errors
-    work.append((package, fragment, outcome))
+    work.append(Fragment(package: package, path: fragment, bytes: bytes, conf: "\(dh.pkgfilename(package)).conf", outcome: outcome))
+  }
+  if !work.isEmpty {
+    let duplicates = FragmentCheck.duplicates(fragmentSet(dh, work))
+    for warning in duplicates.warnings { dh.warning(warning) }
+    errors += duplicates.errors
   }
   if !errors.isEmpty {
     for message in errors.dropLast() { StandardStream.error("\(toolName): error: \(message)\n") }
     fail(errors.last!)
   }
 
-  for (package, fragment, outcome) in work {
-    let conf = "\(dh.pkgfilename(package)).conf"
+  for fragment in work {
+    let package = fragment.package
     if !dh.options.onlyScripts {
-      try dh.installFile(from: fragment, to: "\(dh.tmpdir(package))/etc/monitoring-info/\(conf)")
+      // A password is readable by root only from the moment dpkg unpacks the file: it is in the
+      // .deb with mode 0600 (the sequence addon runs this tool after dh_fixperms), so dpkg
+      // creates even the .dpkg-new file 0600 and applies an administrator's statoverride itself.
+      try dh.installFile(
+        from: fragment.path, bytes: fragment.bytes, to: "\(dh.tmpdir(package))/\(fragmentDirectory)/\(fragment.conf)",
+        mode: fragment.outcome.holdsCredentials ? 0o600 : 0o644)
     }
-    let maintainerTriggers = dh.pkgfile(package, "triggers", useName: false).flatMap { try? FileSystem.read($0) }
-    if !(maintainerTriggers.map { declaresTrigger($0, producerTrigger) } ?? false) {
-      try dh.autotrigger(package: package, type: "activate-noawait", target: producerTrigger)
-    }
-    if outcome.holdsCredentials && !dh.options.noScripts {
-      if let postinst = dh.pkgfile(package, "postinst", useName: false),
-        let text = try? FileSystem.read(postinst), !text.contains("#DEBHELPER#".utf8)
-      {
-        dh.warning("\(postinst) lacks #DEBHELPER#: /etc/monitoring-info/\(conf) will stay world-readable")
+    let triggersFile = dh.pkgfile(package, "triggers", useName: false)
+    if let triggersFile, let bytes = try? FileSystem.read(triggersFile),
+      let declared = triggerDeclaration(bytes, producerTrigger)
+    {
+      if declared.directive != "activate-noawait" {
+        dh.warning(
+          "\(triggersFile):\(declared.line): '\(declared.directive) \(producerTrigger)' makes dpkg wait for the monitoring client before \(package) counts as configured; use 'activate-noawait \(producerTrigger)' [\(Rule.triggerAwaits.tag)]")
       }
-      let name = "postinst-monitoringinfo-private"
-      try dh.autoscript(
-        package: package, script: "postinst", snippetName: name, snippet: snippet(name),
-        substitutions: ["CONF": conf, "PACKAGE": package])
+    } else {
+      try dh.autotrigger(package: package, type: "activate-noawait", target: producerTrigger)
     }
     try dh.addsubstvar(package: package, substvar: "misc:Recommends", value: consumerPackage)
     if !(dh.control.packages.first { $0.name == package }?.recommends ?? "").contains("${misc:Recommends}") {
@@ -109,24 +82,15 @@ func run() throws {
   try dh.writeLog()
 }
 
-extension Array where Element == UInt8 {
-  func contains(_ needle: String.UTF8View) -> Bool {
-    let n = Array(needle)
-    guard n.count <= count else { return false }
-    for i in 0...(count - n.count) where self[i] == n[0] && Array(self[i..<(i + n.count)]) == n { return true }
-    return false
-  }
-}
-
 let usage = """
-  Usage: dh_monitoringinfo [debhelper options] [-n] [--name=NAME]
+  Usage: dh_monitoringinfo [debhelper options] [--name=NAME]
 
   Validates debian/PACKAGE.monitoring-info (debian/monitoring-info for the first package;
   arch- and OS-specific variants win), installs it as /etc/monitoring-info/PACKAGE.conf, adds
-  the trigger 'activate-noawait monitoring-info-changed', a postinst snippet that makes a
-  fragment with a password mode 0600, and auto-monitor-client to ${misc:Recommends}.
+  the trigger 'activate-noawait monitoring-info-changed', and auto-monitor-client to
+  ${misc:Recommends}. A fragment with a password is installed mode 0600 (readable by root
+  only); run after dh_fixperms, as the dh sequence does, so that this mode is what dpkg unpacks.
 
-    -n, --no-scripts   do not add the postinst snippet
     --name=NAME        use debian/PACKAGE.NAME.monitoring-info and install NAME.conf
     -p, -N, -a, -i, -v, --no-act, -O...   the usual debhelper options (debhelper(7))
 

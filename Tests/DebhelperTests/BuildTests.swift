@@ -35,9 +35,11 @@ import Testing
     let lines = triggers.split(separator: "\n").filter { !$0.hasPrefix("#") }
     #expect(lines == ["activate-noawait monitoring-info-changed"])
     #expect(try built.field(package, "Recommends") == "auto-monitor-client")
+    // Only mi-data's fragment holds a password: root-only in the .deb, the others 0644.
     let listing = try built.listing(package)
     for line in listing.split(separator: "\n") where line.hasSuffix(".conf") {
-      #expect(line.hasPrefix("-rw-r--r-- root/root"), "mode in the .deb: \(line)")
+      let mode = package == "mi-data" ? "-rw------- root/root" : "-rw-r--r-- root/root"
+      #expect(line.hasPrefix(mode), "mode in the .deb: \(line)")
     }
   }
 
@@ -48,13 +50,16 @@ import Testing
     #expect(try built.field("mi-plain", "Recommends") == "")
   }
 
-  @Test func credentialsSnippetJoinsHandWrittenPostinst() throws {
+  @Test func credentialsAreShippedPrivateWithoutPostinstChmod() throws {
     let built = try Self.multi.get()
+    let line = try built.listing("mi-data").split(separator: "\n").first { $0.hasSuffix("./etc/monitoring-info/mi-data.conf") }
+    #expect(line?.hasPrefix("-rw------- root/root") == true, "\(line ?? "no fragment")")
+    // The mode is in the package, so the hand-written postinst stays as it is: no chmod,
+    // which would override an administrator's dpkg-statoverride.
     let postinst = try #require(try built.controlFile("mi-data", "postinst"))
     #expect(postinst.hasPrefix("#!/bin/sh\nset -e\n\n# Hand-written part of the postinst."))
-    #expect(postinst.contains("# Automatically added by dh_monitoringinfo/"))
-    #expect(postinst.contains("chmod 0600 /etc/monitoring-info/mi-data.conf"))
-    #expect(postinst.hasSuffix("# End automatically added section\n\n\nexit 0\n"))
+    #expect(!postinst.contains("dh_monitoringinfo"))
+    #expect(!postinst.contains("chmod"))
     #expect(try built.fileContents("mi-data", "/etc/monitoring-info/mi-data.conf") == fixtureFile("mi-data.monitoring-info"))
     #expect(try built.controlFile("mi-data", "conffiles") == "/etc/monitoring-info/mi-data.conf\n")
   }

@@ -3,7 +3,8 @@ import Testing
 
 /// The package lifecycle with real dpkg in a throw-away root: a stand-in consumer with the
 /// client's two trigger interests records every `triggered` call, and each producer
-/// operation must reach it. Also where the maintainer-script snippet earns its place.
+/// operation must reach it. Also where a fragment with a password proves that it is never
+/// readable by others and that dpkg-statoverride wins.
 @Suite(.serialized) struct LifecycleTests {
   static let fragmentA = """
     [mi-producer-pop3]
@@ -26,7 +27,7 @@ import Testing
     // version label -> (changelog version, fragment or nil, extra environment)
     let plan: [(String, String, String?, [String: String])] = [
       ("1.0", "1.0", fragmentA, [:]), ("1.1", "1.1", fragmentA, [:]), ("2.0", "2.0", fragmentB, [:]),
-      ("3.0", "3.0", nil, [:]), ("1.0-n", "1.0", fragmentA, ["DH_OPTIONS": "-n"]),
+      ("3.0", "3.0", nil, [:]),
     ]
     let results = UnsafeMutableBufferPointer<Result<URL, Error>>.allocate(capacity: plan.count)
     defer { results.deallocate() }
@@ -119,7 +120,7 @@ import Testing
     try root.dpkg("-i", debs["consumer"]!.path)
     #expect(root.consumerLog == ["configure "])
 
-    // Install: the fragment arrives, readable by root only (the postinst snippet).
+    // Install: the fragment arrives, readable by root only (its mode in the package).
     var calls = try root.triggered { try root.dpkg("-i", debs["1.0"]!.path) }
     #expect(calls.count == 1 && calls[0].contains("monitoring-info-changed") && calls[0].contains("/etc/monitoring-info"), "\(calls)")
     #expect(try read(root.fragment) == Self.fragmentA)
@@ -130,14 +131,13 @@ import Testing
     #expect(calls.count == 1 && calls[0].contains("monitoring-info-changed"), "\(calls)")
     #expect(try root.mode(root.fragment) == 0o600)
 
-    // Upgrade, changed fragment: dpkg ships the new conffile 0644, the snippet fixes it again.
+    // Upgrade, changed fragment: the new conffile comes 0600 too.
     calls = try root.triggered { try root.dpkg("-i", debs["2.0"]!.path) }
     #expect(calls.count == 1 && calls[0].contains("monitoring-info-changed"), "\(calls)")
     #expect(try read(root.fragment) == Self.fragmentB)
     #expect(try root.mode(root.fragment) == 0o600)
 
-    // The admin deleted the fragment; reinstalling the same version leaves it deleted, and the
-    // snippet (which finds no file) does not make the postinst fail.
+    // The admin deleted the fragment; reinstalling the same version leaves it deleted.
     try FileManager.default.removeItem(at: root.fragment)
     try root.dpkg("-i", debs["2.0"]!.path)
     #expect(!FileManager.default.fileExists(atPath: root.fragment.path))
@@ -176,18 +176,54 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: root.fragment.path))
   }
 
-  /// The snippet is what makes the credentials private: built with -n (no snippets), the very
-  /// same package leaves the fragment world-readable, so the mode checks above would fail.
-  @Test func withoutTheSnippetTheFragmentStaysWorldReadable() throws {
+  func mode(_ root: Root, _ relative: String) throws -> Int {
+    try root.mode(root.path.appendingPathComponent(relative))
+  }
+
+  /// Between `dpkg --unpack` and configure the new conffile waits as `.dpkg-new`: with the
+  /// mode in the package it is 0600 from the first moment (a postinst chmod left it 0644).
+  @Test func passwordIsNeverWorldReadableBeforeConfigure() throws {
     let debs = try Self.versions.get().debs
-    let postinst = try run(["dpkg-deb", "-I", debs["1.0-n"]!.path, "postinst"])
-    #expect(!postinst.succeeded)  // no postinst at all
-    let root = try Root("noscripts")
+    let root = try Root("unpack")
     defer { try? FileManager.default.removeItem(at: root.path) }
-    try root.dpkg("-i", debs["1.0-n"]!.path)
-    #expect(try root.mode(root.fragment) == 0o644)
-    // The snippet's marker line, which the lintian check looks for, is in the real package.
-    let real = try run(["dpkg-deb", "-I", debs["1.0"]!.path, "postinst"])
-    #expect(real.stdout.contains("chmod 0600 /etc/monitoring-info/mi-producer.conf"))
+    let listing = try run(["dpkg-deb", "-c", debs["1.0"]!.path]).stdout
+    #expect(listing.contains("-rw------- root/root"), "\(listing)")
+    try root.dpkg("--unpack", debs["1.0"]!.path)
+    #expect(try mode(root, "etc/monitoring-info/mi-producer.conf.dpkg-new") == 0o600)
+    try root.dpkg("--configure", "mi-producer")
+    #expect(try root.mode(root.fragment) == 0o600)
+    // An upgrade with a changed fragment: again .dpkg-new until configure, again 0600.
+    try root.dpkg("--unpack", debs["2.0"]!.path)
+    #expect(try mode(root, "etc/monitoring-info/mi-producer.conf.dpkg-new") == 0o600)
+    #expect(try root.mode(root.fragment) == 0o600)
+    try root.dpkg("--configure", "mi-producer")
+    #expect(try read(root.fragment) == Self.fragmentB)
+    #expect(try root.mode(root.fragment) == 0o600)
+  }
+
+  /// Policy 10.9.1: an administrator's `dpkg-statoverride` (here: group adm may read, as a
+  /// monitoring daemon's group would) survives reinstall and upgrade; nothing in the
+  /// maintainer scripts resets it.
+  @Test func statoverrideIsKeptAcrossReinstallAndUpgrade() throws {
+    let debs = try Self.versions.get().debs
+    let root = try Root("statoverride")
+    defer { try? FileManager.default.removeItem(at: root.path) }
+    try root.dpkg("-i", debs["1.0"]!.path)
+    let override = try run([
+      "dpkg-statoverride", "--root=\(root.path.path)", "--update", "--add", "root", "adm", "0640",
+      "/etc/monitoring-info/mi-producer.conf",
+    ])
+    #expect(override.succeeded, "\(override.stderr)")
+    #expect(try root.mode(root.fragment) == 0o640)
+
+    try root.dpkg("-i", debs["1.0"]!.path)  // reinstall, same conffile
+    #expect(try root.mode(root.fragment) == 0o640)
+    try root.dpkg("--unpack", debs["2.0"]!.path)  // changed conffile: dpkg applies the override itself
+    #expect(try mode(root, "etc/monitoring-info/mi-producer.conf.dpkg-new") == 0o640)
+    try root.dpkg("--configure", "mi-producer")
+    #expect(try read(root.fragment) == Self.fragmentB)
+    #expect(try root.mode(root.fragment) == 0o640)
+    let group = try FileManager.default.attributesOfItem(atPath: root.fragment.path)[.groupOwnerAccountName] as? String
+    #expect(group == "adm")
   }
 }

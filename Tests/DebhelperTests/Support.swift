@@ -9,7 +9,6 @@ enum Tree {
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
   static let fixtures = root.appendingPathComponent("Tests/DebhelperTests/Fixtures")
   static let reference = root.appendingPathComponent("Tests/DebhelperTests/Reference")
-  static let templates = root.appendingPathComponent("templates")
 
   /// The dh_monitoringinfo binary of this build: next to the test bundle, else .build/debug.
   static let binary: String = {
@@ -33,7 +32,6 @@ enum Tree {
     env["PATH"] = root.appendingPathComponent("bin").path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
     env["PERL5LIB"] = root.appendingPathComponent("debhelper/perl5").path
     env["DH_MONITORINGINFO_BIN"] = binary
-    env["DH_MONITORINGINFO_TEMPLATES"] = templates.path
     env["LC_ALL"] = "C.UTF-8"
     for (k, v) in extra { env[k] = v }
     return env

@@ -7,8 +7,8 @@ import Testing
 // misplaced fragment must fail the build.
 //
 // SourcePackages/mi-dh-clean: two binary packages, a plain http fragment, an
-// imap fragment with a password (dh_monitoringinfo adds the chmod 0600 to the
-// postinst) and a second fragment installed with --name.
+// imap fragment with a password (dh_monitoringinfo ships it 0600) and a second
+// fragment installed with --name.
 
 enum DhTree {
   /// The tree whose bin/dh_monitoringinfo and debhelper/perl5 are used: this
@@ -72,11 +72,11 @@ struct DhBuildTests {
     #expect(built.result.status == 0, "dpkg-buildpackage failed:\n\(built.result.stdout)\n\(built.result.stderr)")
 
     // the check had something to check: fragments as conffiles, the one with
-    // a password shipped 0644 (restricted by the postinst)
+    // a password shipped 0600, the other 0644
     let listing = try runProgram("dpkg-deb", ["-c", built.work.appendingPathComponent("mi-dh-clean-mail_1.0_all.deb").path])
-    #expect(listing.stdout.contains("-rw-r--r-- root/root"))
-    #expect(listing.stdout.contains("./etc/monitoring-info/mi-dh-clean-mail.conf"))
-    #expect(listing.stdout.contains("./etc/monitoring-info/mi-dh-clean-mail-flow.conf"))
+    let lines = listing.stdout.split(separator: "\n")
+    #expect(lines.contains { $0.hasPrefix("-rw------- root/root") && $0.hasSuffix("./etc/monitoring-info/mi-dh-clean-mail.conf") }, "\(listing.stdout)")
+    #expect(lines.contains { $0.hasPrefix("-rw-r--r-- root/root") && $0.hasSuffix("./etc/monitoring-info/mi-dh-clean-mail-flow.conf") }, "\(listing.stdout)")
 
     let lintian = try runProgram(
       "lintian",
@@ -86,6 +86,38 @@ struct DhBuildTests {
     #expect(lintian.status == 0, "\(lintian.stderr)")
     #expect(lintian.stderr.isEmpty, "\(lintian.stderr)")
     #expect(lintian.stdout == "", "hints for a dh_monitoringinfo package:\n\(lintian.stdout)")
+  }
+
+  /// What a maintainer sees from the whole of lintian (all checks, our include dir) on the
+  /// package with a password fragment: lintian's own warning about the deliberate 0600, which
+  /// the README explains, and none of our tags. Without the mode in the package our check
+  /// reports the credentials.
+  @Test func fullLintianOnCredentialsPackage() throws {
+    let built = try build()
+    defer { try? FileManager.default.removeItem(at: built.work) }
+    #expect(built.result.status == 0, "dpkg-buildpackage failed:\n\(built.result.stdout)\n\(built.result.stderr)")
+    let deb = built.work.appendingPathComponent("mi-dh-clean-mail_1.0_all.deb")
+    func lintian(_ deb: URL) throws -> ProcessResult {
+      try runProgram(
+        "lintian", ["--no-cfg", "--allow-root", "--include-dir", Paths.includeDir.path, deb.path],
+        environment: try lintianEnvironment(mode: .built, home: built.work))
+    }
+    let shipped = try lintian(deb)
+    let hints = shipped.stdout.split(separator: "\n").map(String.init)
+    #expect(hints.contains("W: mi-dh-clean-mail: non-standard-file-perm 0600 != 0644 [etc/monitoring-info/mi-dh-clean-mail.conf]"), "\(shipped.stdout)")
+    #expect(!hints.contains { $0.contains("monitoring-info-") }, "\(shipped.stdout)")
+
+    // The same package with the fragment made 0644, as dh_fixperms would leave it.
+    let tree = built.work.appendingPathComponent("unpacked")
+    #expect(try runProgram("dpkg-deb", ["-R", deb.path, tree.path]).succeeded)
+    try FileManager.default.setAttributes(
+      [.posixPermissions: 0o644], ofItemAtPath: tree.appendingPathComponent("etc/monitoring-info/mi-dh-clean-mail.conf").path)
+    let readable = built.work.appendingPathComponent("readable.deb")
+    #expect(try runProgram("dpkg-deb", ["--root-owner-group", "-b", tree.path, readable.path]).succeeded)
+    let reported = try lintian(readable)
+    #expect(reported.stdout.contains(
+      "W: mi-dh-clean-mail: monitoring-info-world-readable-credentials 0644 [etc/monitoring-info/mi-dh-clean-mail.conf]"),
+      "\(reported.stdout)")
   }
 
   @Test func misplacedFragmentFailsTheBuild() throws {

@@ -36,8 +36,10 @@ public struct Diagnostic: Sendable, Hashable {
     return "\(message) (\(help))"
   }
 
-  /// `path:line:col: note`, the form debhelper tools put after `error:`.
+  /// `path:line:col: note`, the form debhelper tools put after `error:`; one line whatever
+  /// the path and the quoted text hold.
   public var gnuDescription: String {
-    line == 0 ? "\(path): \(note)" : "\(path):\(line):\(column): \(note)"
+    let text = line == 0 ? "\(path): \(note)" : "\(path):\(line):\(column): \(note)"
+    return singleLine(text)
   }
 }

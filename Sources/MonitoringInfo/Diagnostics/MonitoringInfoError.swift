@@ -4,7 +4,7 @@ public enum MonitoringInfoError: Error, CustomStringConvertible, Equatable {
 
   public var description: String {
     switch self {
-    case let .unreadable(path, reason): "cannot read '\(path)': \(reason)"
+    case let .unreadable(path, reason): singleLine("cannot read '\(path)': \(reason)")
     }
   }
 }

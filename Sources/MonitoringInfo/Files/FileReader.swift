@@ -7,18 +7,21 @@ import Musl
 /// Plain POSIX file access: the library stays free of Foundation, which costs start-up time
 /// in the short-lived tools (dh_monitoringinfo, the plugin).
 public enum FileReader {
-  /// Reads a whole file, refusing to read more than `limit` bytes plus one (so the caller can
-  /// tell that it is too large without reading all of it).
+  /// Reads a whole regular file (or one a symlink points to), refusing to read more than
+  /// `limit` bytes plus one (so the caller can tell that it is too large without reading all of
+  /// it). Anything else is refused before a byte is read: opening a FIFO would block until a
+  /// writer comes, a device may never end.
   public static func read(_ path: String, limit: Int = FragmentParser.maximumFileSize) throws(MonitoringInfoError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    // O_NONBLOCK so that open() itself returns for a FIFO; it changes nothing for the regular
+    // files that pass the check below.
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else { throw .unreadable(path: path, reason: errorText()) }
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: errorText()) }
-    if (status.st_mode & S_IFMT) == S_IFDIR { throw .unreadable(path: path, reason: "is a directory") }
+    if let kind = nonRegularKind(status.st_mode) { throw .unreadable(path: path, reason: "not a regular file (\(kind))") }
     // Sized from fstat so a small fragment costs one small allocation; files that grow or
-    // report no size (pipes, /proc) are still read to the end, up to the limit.
-    let isRegular = (status.st_mode & S_IFMT) == S_IFREG
+    // report no size (/proc) are still read to the end, up to the limit.
     let expected = Int(status.st_size)
     var capacity = min(max(expected, 0), limit) + 1
     var bytes = [UInt8](repeating: 0, count: capacity)
@@ -35,7 +38,7 @@ public enum FileReader {
       filled += count
       // A regular file read up to the size fstat reported is complete: skipping the read that
       // would return end-of-file saves a system call per fragment (a tenth of bench/lint).
-      if isRegular && filled == expected && expected > 0 { break }
+      if filled == expected && expected > 0 { break }
       if filled == capacity && capacity <= limit {
         let grown = min(capacity * 2, limit + 1)
         bytes.append(contentsOf: repeatElement(0, count: grown - capacity))
@@ -44,6 +47,19 @@ public enum FileReader {
     }
     bytes.removeLast(capacity - filled)
     return bytes
+  }
+
+  /// What a file of this mode is, or nil for a regular file.
+  static func nonRegularKind(_ mode: mode_t) -> String? {
+    switch mode & S_IFMT {
+    case S_IFREG: nil
+    case S_IFDIR: "a directory"
+    case S_IFIFO: "a FIFO"
+    case S_IFSOCK: "a socket"
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    default: "of an unknown type"
+    }
   }
 
   public static func isDirectory(_ path: String) -> Bool {

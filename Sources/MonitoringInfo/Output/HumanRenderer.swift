@@ -19,7 +19,8 @@ struct HumanRenderer {
   func render(_ diagnostics: [Diagnostic]) -> String {
     var output = ""
     for diagnostic in diagnostics {
-      let position = diagnostic.line == 0 ? diagnostic.path : "\(diagnostic.path):\(diagnostic.line):\(diagnostic.column)"
+      let path = singleLine(diagnostic.path)
+      let position = diagnostic.line == 0 ? path : "\(path):\(diagnostic.line):\(diagnostic.column)"
       output += "\(position): \(diagnostic.severity.rawValue): \(singleLine(diagnostic.message)) [\(diagnostic.tag)]\n"
       if let range = diagnostic.range, let file = filesByPath[diagnostic.path] {
         output += snippet(file, range, line: diagnostic.line, column: diagnostic.column)

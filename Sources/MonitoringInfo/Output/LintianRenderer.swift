@@ -1,8 +1,9 @@
 /// `E: PACKAGE: tag note [path:line]`, as lintian prints hints.
 enum LintianRenderer {
   static func line(_ diagnostic: Diagnostic, package: String?) -> String {
-    let pointer = diagnostic.line == 0 ? diagnostic.path : "\(diagnostic.path):\(diagnostic.line)"
-    let name = package ?? packageName(fromPath: diagnostic.path)
+    let path = singleLine(diagnostic.path)
+    let pointer = diagnostic.line == 0 ? path : "\(path):\(diagnostic.line)"
+    let name = singleLine(package ?? packageName(fromPath: diagnostic.path))
     return "\(diagnostic.severity.lintianCode): \(name): \(diagnostic.tag) \(singleLine(diagnostic.note)) [\(pointer)]\n"
   }
 

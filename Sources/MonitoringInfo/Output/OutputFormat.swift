@@ -20,8 +20,3 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     }
   }
 }
-
-/// Folds tabs, line breaks and other control characters to spaces, so one finding stays one line.
-func singleLine(_ text: String) -> String {
-  String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
-}

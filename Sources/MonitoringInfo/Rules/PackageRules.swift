@@ -51,17 +51,33 @@ extension Rule {
       """,
     seeAlso: ["dh_monitoringinfo(1)", "deb-triggers(5)"])
 
+  public static let triggerAwaits = Rule(
+    tag: "monitoring-info-trigger-awaits", severity: .warning, scope: .package,
+    summary: "package activates monitoring-info-changed without -noawait",
+    explanation: """
+      The triggers control file has 'activate monitoring-info-changed' or 'activate-await \
+      monitoring-info-changed'. Then dpkg does not count the package as configured until the \
+      monitoring client has processed the trigger: packages that depend on it wait, and a \
+      failing client leaves it half-done. Nothing needs the client to be finished first, so \
+      write 'activate-noawait monitoring-info-changed' in debian/PACKAGE.triggers, or drop the \
+      line and let dh_monitoringinfo add it (it warns about this line too).
+      """,
+    seeAlso: ["dh_monitoringinfo(1)", "deb-triggers(5)"])
+
   public static let worldReadableCredentials = Rule(
     tag: "monitoring-info-world-readable-credentials", severity: .warning, scope: .package,
     summary: "fragment with a password is readable by everyone",
     explanation: """
-      The fragment sets a password and is readable by every user on the system, and the \
-      postinst does not restrict its mode. Use dh_monitoringinfo: for a fragment with a \
-      password it adds 'chmod 0600 /etc/monitoring-info/NAME.conf' to the postinst. A \
-      hand-written postinst needs the same command (any chmod that removes read access for \
-      others is accepted) and the #DEBHELPER# token.
+      The fragment sets a password and the package ships it readable by every user. dpkg \
+      unpacks a file with the mode it has in the package, so the password is readable from \
+      the unpack on; a chmod in the postinst comes too late (the new conffile waits as \
+      NAME.conf.dpkg-new until configure) and overrides the administrator's \
+      dpkg-statoverride. Ship the file mode 0600: dh_monitoringinfo installs a fragment with a \
+      password so, and runs after dh_fixperms in the dh sequence, which would reset it to \
+      0644. With an override_dh_fixperms target or without dh, run dh_monitoringinfo after \
+      dh_fixperms, or call dh_fixperms -Xetc/monitoring-info/.
       """,
-    seeAlso: ["dh_monitoringinfo(1)"])
+    seeAlso: ["dh_monitoringinfo(1)", "dpkg-statoverride(1)", "debian-policy 10.9.1"])
 
   public static let linterUnavailable = Rule(
     tag: "monitoring-info-linter-unavailable", severity: .error, scope: .package,

@@ -6,6 +6,6 @@ extension Rule {
     .sslNotSupported, .sslOptionWithoutSSL, .incompleteCredentials, .quotedValue,
     .emptyFragment, .duplicateService,
     .fragmentOutsideDirectory, .fragmentNameMismatch, .fragmentNeedsConfSuffix,
-    .fragmentWithoutTrigger, .worldReadableCredentials, .linterUnavailable,
+    .fragmentWithoutTrigger, .triggerAwaits, .worldReadableCredentials, .linterUnavailable,
   ]
 }

@@ -43,13 +43,19 @@ public struct Linter: Sendable {
     Result { () throws(MonitoringInfoError) in validator.validate(try SourceFile.read(path: path)) }
   }
 
-  /// `monitoring-info-duplicate-service` for every section whose name an earlier file used.
   private func duplicateServices(_ files: [FragmentReport]) -> [Diagnostic] {
+    Self.duplicateServices(in: files).map(\.diagnostic)
+  }
+
+  /// `monitoring-info-duplicate-service` for every section whose name an earlier file used,
+  /// with the indices of both files (dh_monitoringinfo weighs a clash by the packages that
+  /// ship the two files).
+  public static func duplicateServices(in files: [FragmentReport]) -> [DuplicateService] {
     // Where each name was first defined, and the last file that used it: a repeat within one
     // file is a duplicate section (the validator's finding), reported here at most once a file.
     var owner: [String: (file: Int, offset: Int, lastFile: Int)] = [:]
     owner.reserveCapacity(files.reduce(0) { $0 + $1.sections.count })
-    var diagnostics: [Diagnostic] = []
+    var duplicates: [DuplicateService] = []
     for (index, report) in files.enumerated() {
       for section in report.sections where section.hasValidName {
         guard let first = owner[section.name] else {
@@ -59,16 +65,22 @@ public struct Linter: Sendable {
         guard first.lastFile != index else { continue }
         owner[section.name]!.lastFile = index
         let firstFile = files[first.file].file
-        diagnostics.append(Diagnostic(
+        let diagnostic = Diagnostic(
           rule: .duplicateService, in: report.file, at: section.nameRange,
           message: "service '\(section.name)' is also defined in \(firstFile.path):\(firstFile.location(of: first.offset).line)",
-          help: "service names must be unique on a host; rename one"))
+          help: "service names must be unique on a host; rename one")
+        duplicates.append(DuplicateService(diagnostic: diagnostic, file: index, firstFile: first.file))
       }
     }
-    return diagnostics
+    return duplicates
   }
+}
 
-
+/// A service defined again in `file` after `firstFile` (indices into the linted files).
+public struct DuplicateService: Sendable {
+  public let diagnostic: Diagnostic
+  public let file: Int
+  public let firstFile: Int
 }
 
 /// The findings of one lint run, and the files the linter could not read.

@@ -3,7 +3,7 @@
 # Dh_Lib (autoscript, autotrigger, addsubstvar) in the current directory, as a tool named
 # dh_monitoringinfo with the given version would.
 #
-# Usage: DH_AUTOSCRIPTDIR=DIR dh_lib_reference.pl VERSION OP...
+# Usage: [DH_VERBOSE=1] DH_AUTOSCRIPTDIR=DIR dh_lib_reference.pl VERSION OP...
 #   autoscript PKG SCRIPT SNIPPET KEY=VALUE[,KEY=VALUE...]
 #   autotrigger PKG TYPE TARGET
 #   addsubstvar PKG SUBSTVAR VALUE
@@ -15,6 +15,9 @@ BEGIN {
 	$main::VERSION = shift(@ARGV);
 }
 use Debian::Debhelper::Dh_Lib;
+
+# What init() takes from the environment and these operations use (rename_path logs under it).
+$dh{VERBOSE} = 1 if length($ENV{DH_VERBOSE} // '');
 
 while (@ARGV) {
 	my $op = shift(@ARGV);

@@ -41,6 +41,7 @@ with 'Lintian::Check';
 const my $FRAGMENT_DIR => 'etc/monitoring-info/';
 const my $LINTER_NAME => 'monitoring-info-lint';
 const my $TRIGGER_NAME => 'monitoring-info-changed';
+const my $TRIGGER_AWAITS_TAG => 'monitoring-info-trigger-awaits';
 const my $UNAVAILABLE_TAG => 'monitoring-info-linter-unavailable';
 const my $WORLD_READABLE => oct(4);
 
@@ -117,8 +118,8 @@ sub check_name {
 
     # NAME.conf is justified when NAME is the package or source name, or
     # is namespaced by one of them (apache2-ssl.conf in apache2: the usual
-    # --name use), or when the maintainer scripts name the file (what
-    # dh_monitoringinfo --name writes for fragments with credentials).
+    # --name use), or when the maintainer scripts name the file (a package
+    # that handles the file itself, e.g. when moving it).
     for my $owner ($package, $source) {
         return
           if $stem eq $owner
@@ -146,8 +147,15 @@ sub check_trigger {
 
         my $text = $triggers->bytes;
         return
-          if $text =~ m{^ \s* activate(?:-noawait|-await)? \s+
-                           \Q$TRIGGER_NAME\E \s* $}mx;
+          if $text =~ m{^ \s* activate-noawait \s+ \Q$TRIGGER_NAME\E \s* $}mx;
+
+        # activate and activate-await make dpkg hold the package's
+        # configuration until the monitoring client has run
+        if ($text =~ m{^ \s* (activate(?:-await)?) \s+ \Q$TRIGGER_NAME\E \s* $}mx) {
+            $self->pointed_hint($TRIGGER_AWAITS_TAG, $placed[0]->pointer,
+                "$1 $TRIGGER_NAME");
+            return;
+        }
     }
 
     $self->pointed_hint('monitoring-info-fragment-without-trigger',
@@ -156,6 +164,10 @@ sub check_trigger {
     return;
 }
 
+# dpkg unpacks a file with the mode it has in the package, so a password is
+# safe only if the package ships it unreadable for others; a chmod in the
+# postinst is too late (the .dpkg-new file exists from unpack to configure)
+# and would override the administrator's dpkg-statoverride.
 sub check_credentials {
     my ($self, $item) = @_;
 
@@ -168,10 +180,6 @@ sub check_credentials {
     # a password key with a value (the format: "key = value", keys lower case)
     return
       unless $item->bytes =~ m{^ [ \t]* password [ \t]* = [ \t]* \S}mx;
-
-    my $path = '/' . $item->name;
-    return
-      if $self->postinst_restricts_mode($path);
 
     $self->pointed_hint('monitoring-info-world-readable-credentials',
         $item->pointer, $item->octal_permissions);
@@ -195,37 +203,6 @@ sub maintainer_scripts_mention {
     for my $name (qw(postinst preinst postrm prerm)) {
         return 1
           if $self->script_text($name) =~ m{\Q$path\E(?![\w.-])};
-    }
-
-    return 0;
-}
-
-# dh_monitoringinfo writes "chmod 0600 /etc/monitoring-info/NAME.conf" (with
-# an optional $DPKG_ROOT prefix) into the postinst for fragments that carry
-# a password. Any chmod that takes the read bit away from others counts.
-sub postinst_restricts_mode {
-    my ($self, $path) = @_;
-
-    my $text = $self->script_text('postinst');
-
-    while (
-        $text =~ m{ chmod \s+ (?:-\S+ \s+)*
-                    ( [0-7]{3,4} | [ugoa]+ [-=] [rwxXst]* ) \s+
-                    ["']? (?: \$ \{? DPKG_ROOT \}? )?
-                    \Q$path\E ["']? (?= [\s;|&)] | $ ) }gmx
-    ) {
-        my $mode = $1;
-
-        if ($mode =~ m{^[0-7]+$}) {
-            return 1
-              unless oct($mode) & $WORLD_READABLE;
-            next;
-        }
-
-        my ($who, $op, $perms) = ($mode =~ m{^([ugoa]+)([-=])(.*)$});
-        return 1
-          if $who =~ m{[oa]}
-          && ($op eq q{=} || $perms =~ m{r});
     }
 
     return 0;
