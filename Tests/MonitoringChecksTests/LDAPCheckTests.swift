@@ -1,12 +1,13 @@
 // ldap against a private slapd: anonymous exchange, good and bad simple bind, ldaps.
 import Foundation
+import TestKit
 import Testing
 
 /// A private slapd on 127.0.0.1: ldap and ldaps (with the certificate `cert` of make-certs.sh).
 final class LDAPServer {
   static let password = "ldap pw;#1"
   let dir: String
-  let ldap = freePort(), ldaps = freePort()
+  let ldap = allocatePort(), ldaps = allocatePort()
   let server: Server
   let passwordFile: String
 

@@ -1,5 +1,6 @@
 // Each certificate outcome against `openssl s_server`, for http and tcp with ssl on.
 import Foundation
+import TestKit
 import Testing
 
 struct CertificateCase: Sendable, CustomTestStringConvertible {
@@ -91,7 +92,7 @@ struct TLSVerdictTests {
 
   @Test func plainServerWithSSLFails() throws {
     let dir = try makeTempDirectory("tls")
-    let port = freePort()
+    let port = allocatePort()
     let http = try Server("http", Paths.python, [Paths.fixtures.appendingPathComponent("http-server.py").path,
       "127.0.0.1", "\(port)", "x"], port: port, directory: dir)
     defer { http.stop() }
