@@ -227,8 +227,10 @@ enum Certificates {
 /// `openssl s_server -www` with one of the test certificates.
 func tlsServer(_ cert: String, directory: String) throws -> (Server, Int) {
   let port = allocatePort()
+  let chain = Certificates.directory + "/\(cert).chain.pem"
+  let intermediates = FileManager.default.fileExists(atPath: chain) ? ["-cert_chain", chain] : []
   let server = try Server("s_server-\(cert)", "/usr/bin/openssl",
     ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", Certificates.cert(cert), "-key", Certificates.key(cert),
-     "-www", "-quiet", "-naccept", "1000"], port: port, directory: directory)
+     "-www", "-quiet", "-naccept", "1000"] + intermediates, port: port, directory: directory)
   return (server, port)
 }

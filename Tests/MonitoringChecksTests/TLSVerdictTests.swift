@@ -54,6 +54,13 @@ struct TLSVerdictTests {
     .init(cert: "expired", extra: ["--ignore-invalid-ssl"], status: 0, expected: ["OK"],
           unexpected: ["cert_days_left", "expired"]),
     .init(cert: "selfsigned", extra: ["--ignore-invalid-ssl"], status: 0, expected: ["OK"]),
+    // Every certificate of the verified chain is dated, and expire_before_days counts the earliest.
+    .init(cert: "chain-expired-intermediate", extra: [], status: 2,
+          expected: ["certificate '/CN=test expired-intermediate' in the chain expired"],
+          unexpected: ["not trusted", "does not match"]),
+    .init(cert: "chain-soon-intermediate", extra: [], status: 0, expected: ["cert_days_left="], unexpected: ["expire"]),
+    .init(cert: "chain-soon-intermediate", extra: ["--expire-before-days", "30"], status: 2,
+          expected: ["certificate '/CN=test soon-intermediate' in the chain expires in", "(expire_before_days 30)"]),
     // Two problems at once are both reported.
     .init(cert: "expired", extra: ["--ssl-hostname", "other.example"], status: 2,
           expected: ["certificate expired", "does not match name 'other.example'"]),
