@@ -21,7 +21,7 @@ public enum Plugin {
 
     Options:
       -H, --host ADDRESS       host to check (registration mode: address to connect to)
-      -t, --timeout SECONDS    give up after SECONDS with UNKNOWN (default 10)
+      -t, --timeout SECONDS    give up after SECONDS (1-3600, default 10) with UNKNOWN
       --registrations DIR      registration store (default \(Registration.defaultDirectory))
       --ca-file FILE           trust the CAs in FILE instead of the system store
       --mailflow-dir DIR       mail-flow token store (default \(CheckContext.defaultMailflowDirectory))
