@@ -50,8 +50,8 @@ enum POP3Check {
   static func consume(_ s: Stream, _ store: MailflowStore) throws(CheckFailure) -> String {
     let list = try command(s, "LIST", logAs: "LIST")
     guard list.hasPrefix("+OK") else { throw CheckFailure(.critical, "LIST failed: \(list.prefix(120))") }
-    let numbers = try multiline(s, "the message list", limit: maxListed).compactMap { Int($0.split(separator: " ").first ?? "") }
-    var tokens = Set<String>(), ours: [Int] = []
+    let numbers = try multiline(s, "the message list", limit: maxListed).compactMap { UInt32($0.split(separator: " ").first ?? "") }.filter { $0 > 0 }
+    var tokens = Set<String>(), ours: [UInt32] = []
     for n in numbers.prefix(maxMessages) {
       let top = try command(s, "TOP \(n) 0", logAs: "TOP")
       guard top.hasPrefix("+OK") else { throw CheckFailure(.critical, "TOP failed: \(top.prefix(120))") }
