@@ -30,14 +30,15 @@ public struct MailflowToken: Sendable, Equatable {
 public struct MailflowStore: Sendable {
   public let root: String
   public let id: String
-  let deadline: Deadline
+  /// The check's deadline for waiting on the lock; without one, each wait gets 10 s.
+  let deadline: Deadline?
   public static let limit = 1000
   /// "mitoken-" + 32 hex digits, a space, at most 10 digits, a line feed.
   static let maximumLine = 8 + 32 + 1 + 10 + 1
   public static let maximumFileSize = limit * maximumLine
 
   /// `id` follows the format's rules for a mailflowid (the same as a service name).
-  public init(root: String, id: String, deadline: Deadline = Deadline(seconds: 10)) throws(CheckFailure) {
+  public init(root: String, id: String, deadline: Deadline? = nil) throws(CheckFailure) {
     guard ServiceName.isValid(id) else { throw CheckFailure(.unknown, "invalid mail-flow id '\(id)' for the token store") }
     self.root = root; self.id = id; self.deadline = deadline
   }
@@ -109,6 +110,7 @@ public struct MailflowStore: Sendable {
       throw CheckFailure(.unknown, "cannot open \(lockPath): \(errnoText())")
     }
     defer { close(fd) }
+    let deadline = self.deadline ?? Deadline(seconds: 10)
     while flock(fd, LOCK_EX | LOCK_NB) != 0 {
       guard errno == EWOULDBLOCK || errno == EINTR else {
         throw CheckFailure(.unknown, "cannot lock \(lockPath): \(errnoText())")

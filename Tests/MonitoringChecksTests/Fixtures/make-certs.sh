@@ -11,7 +11,8 @@
 #   soon.pem             localhost, expires in 5 days
 #   chain-expired-intermediate.pem  localhost, one year, under an intermediate CA of 2020-2021
 #   chain-soon-intermediate.pem     localhost, one year, under an intermediate CA ending in 5 days
-#                        (each with its intermediate in NAME.chain.pem)
+#                        (NAME.pem holds the intermediate after the leaf, as exim4, dovecot and
+#                        slapd read a chain; NAME.chain.pem the intermediate alone, for s_server)
 # Each NAME.pem has its key in NAME.key.
 set -eu
 dir=$1
@@ -75,6 +76,7 @@ leaf_under() { # NAME ISSUER
   openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days 365 -extfile "$1.ext" \
     -out "$1.pem" 2>/dev/null
   cp "$2.pem" "$1.chain.pem"
+  cat "$2.pem" >> "$1.pem"
 }
 intermediate expired-intermediate -startdate 20200101000000Z -enddate 20210101000000Z
 intermediate soon-intermediate -days 5
