@@ -28,6 +28,9 @@ enum Hostile {
       HostileCase(type: "pop3", behaviour: "pop3-endless-list", status: [2],
                   arguments: login + ["--mailflowid", "flood"], timeout: 5),
       HostileCase(type: "http", behaviour: "http-endless-headers", status: [2], timeout: 5),
+      HostileCase(type: "imap", behaviour: "imap-endless-untagged", status: [2], timeout: 5),
+      HostileCase(type: "ssh", behaviour: "ssh-endless-lines", status: [2], timeout: 5),
+      HostileCase(type: "ldap", behaviour: "ldap-endless-entries", status: [2], timeout: 5),
       // Framing.
       HostileCase(type: "http", behaviour: "http-chunked-open", status: [0], contains: "size=12B"),
       HostileCase(type: "http", behaviour: "http-unframed", status: [0], contains: "size=7B"),

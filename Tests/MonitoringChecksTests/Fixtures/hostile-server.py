@@ -200,6 +200,12 @@ def imap_session(c, login_reply=None, capabilities="IMAP4rev1"):
             c.send(f"{tag} OK done\r\n")
 
 
+def imap_endless_untagged(c):
+    c.send("* OK ready\r\n")
+    c.line()
+    c.flood("* 1 EXISTS\r\n")
+
+
 def imap_forge(c):
     c.send(f"* OK {FORGED}\r\n")
     imap_session(c)
@@ -254,6 +260,10 @@ def pop3_forge(c):
 
 
 # --- ssh ------------------------------------------------------------------------
+
+def ssh_endless_lines(c):
+    c.flood("not yet\r\n")
+
 
 def ssh_forge(c):
     c.send(f"SSH-2.0-{FORGED}\r\n")
@@ -322,6 +332,14 @@ def ldap_bind_only(c):
     msgid, op = ldap_message(c)
     c.send(ldap_result(msgid, 0x61, 0, ""))
     time.sleep(0.2)
+
+
+def ldap_endless_entries(c):
+    msgid, op = ldap_message(c)
+    c.send(ldap_result(msgid, 0x61, 0, ""))
+    msgid, op = ldap_message(c)
+    entry = ber(0x30, ber(0x02, msgid) + ber(0x64, ber(0x04, b"") + ber(0x30, b"")))
+    c.flood(entry)
 
 
 def ldap_search_refused(c):
