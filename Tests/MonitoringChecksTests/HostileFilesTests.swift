@@ -109,8 +109,9 @@ struct HostileFilesTests {
     defer { close(fd) }
     #expect(flock(fd, LOCK_EX) == 0)
     let m = try measurePlugin(["smtp", "-H", "127.0.0.1", "--port", "\(server.port)", "--email", "probe@mail.test",
-                               "--mailflowid", "flow", "--mailflow-dir", store, "-t", "2"])
-    Harness.expectWellFormed(m, "token store locked", label: "SMTP", status: [3], seconds: 2.5)
+                               "--mailflowid", "flow", "--mailflow-dir", store, "-t", "3"])
+    // Within the timeout: the backstop alarm (at 4 s) would not name the lock.
+    Harness.expectWellFormed(m, "token store locked", label: "SMTP", status: [3], seconds: 3.9)
     #expect(m.text.contains("lock"), "\(m)")
     #expect(!server.received.uppercased().contains("DATA"), "a mail was sent: \(server.received)")
   }

@@ -110,6 +110,11 @@ struct HostileCase: Sendable, CustomTestStringConvertible {
   var status: Set<Int32>
   var arguments: [String] = []
   var timeout = 3
+  /// The most the run may take: a bounded reply ends long before the timeout; a silent server
+  /// ends at the timeout, with slack for a loaded machine (the backstop alarm would say
+  /// "plugin timed out" instead, which the cases tell apart).
+  var within: Double? = nil
+  var limit: Double { within ?? Double(timeout) + 1.5 }
   /// Text the line must contain.
   var contains: String? = nil
   var testDescription: String { "\(type) \(behaviour)" }

@@ -23,14 +23,14 @@ enum Hostile {
       HostileCase(type: "http", behaviour: "http-chunked-negative", status: [2], contains: "chunk"),
       HostileCase(type: "imap", behaviour: "imap-negative-literal", status: [2], contains: "literal"),
       // Unbounded memory and the deadline.
-      HostileCase(type: "smtp", behaviour: "smtp-endless-continuation", status: [2], timeout: 5),
-      HostileCase(type: "imap", behaviour: "imap-chained-literals", status: [2], timeout: 5),
+      HostileCase(type: "smtp", behaviour: "smtp-endless-continuation", status: [2], timeout: 5, within: 2),
+      HostileCase(type: "imap", behaviour: "imap-chained-literals", status: [2], timeout: 5, within: 2),
       HostileCase(type: "pop3", behaviour: "pop3-endless-list", status: [2],
-                  arguments: login + ["--mailflowid", "flood"], timeout: 5),
-      HostileCase(type: "http", behaviour: "http-endless-headers", status: [2], timeout: 5),
-      HostileCase(type: "imap", behaviour: "imap-endless-untagged", status: [2], timeout: 5),
-      HostileCase(type: "ssh", behaviour: "ssh-endless-lines", status: [2], timeout: 5),
-      HostileCase(type: "ldap", behaviour: "ldap-endless-entries", status: [2], timeout: 5),
+                  arguments: login + ["--mailflowid", "flood"], timeout: 5, within: 2),
+      HostileCase(type: "http", behaviour: "http-endless-headers", status: [2], timeout: 5, within: 2),
+      HostileCase(type: "imap", behaviour: "imap-endless-untagged", status: [2], timeout: 5, within: 2),
+      HostileCase(type: "ssh", behaviour: "ssh-endless-lines", status: [2], timeout: 5, within: 2),
+      HostileCase(type: "ldap", behaviour: "ldap-endless-entries", status: [2], timeout: 5, within: 2),
       // Framing.
       HostileCase(type: "http", behaviour: "http-chunked-open", status: [0], contains: "size=12B"),
       HostileCase(type: "http", behaviour: "http-unframed", status: [0], contains: "size=7B"),
@@ -56,7 +56,7 @@ enum Hostile {
     // Every text protocol: a line that never ends, and a server that never speaks (the
     // timeout line starts with the check's type).
     for type in ["http", "smtp", "imap", "pop3", "ssh", "ldap"] {
-      all.append(HostileCase(type: type, behaviour: "flood-no-newline", status: [2], timeout: 5))
+      all.append(HostileCase(type: type, behaviour: "flood-no-newline", status: [2], timeout: 5, within: 2))
       all.append(HostileCase(type: type, behaviour: "silent", status: [3], timeout: 1, contains: "timeout"))
     }
     return all
@@ -72,7 +72,7 @@ struct HostileServerTests {
     let m = try measurePlugin([c.type, "-H", "127.0.0.1", "--port", "\(server.port)", "-t", "\(c.timeout)",
                                "--mailflow-dir", store] + c.arguments)
     Harness.expectWellFormed(m, c.testDescription, label: c.type.uppercased(), status: c.status,
-                             seconds: Double(c.timeout) + 0.5)
+                             seconds: c.limit)
     if let text = c.contains { #expect(m.text.contains(text), "\(c): \(m)") }
     #expect(!m.text.contains(Hostile.password), "password in the output: \(m)")
     if c.behaviour.contains("login-disabled") {
