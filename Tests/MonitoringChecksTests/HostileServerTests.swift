@@ -52,6 +52,8 @@ enum Hostile {
       // ldap must prove that the server answers a query after the bind.
       HostileCase(type: "ldap", behaviour: "ldap-bind-only", status: [2], contains: "search"),
       HostileCase(type: "ldap", behaviour: "ldap-search-refused", status: [2], contains: "search"),
+      HostileCase(type: "ldap", behaviour: "ldap-root-dse-refused", status: [0], arguments: login,
+                  contains: "bind as 'probe' and search of the bind DN succeeded"),
     ]
     // Every text protocol: a line that never ends, and a server that never speaks (the
     // timeout line starts with the check's type).

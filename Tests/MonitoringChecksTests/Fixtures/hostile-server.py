@@ -342,6 +342,19 @@ def ldap_endless_entries(c):
     c.flood(entry)
 
 
+def ldap_root_dse_refused(c):
+    """The root DSE is refused, a search of any other base answers."""
+    msgid, op = ldap_message(c)
+    c.send(ldap_result(msgid, 0x61, 0, ""))
+    while True:
+        msgid, op = ldap_message(c)
+        if op[0] == 0x63:
+            base = ber_elements(op[1])[0][1]
+            c.send(ldap_result(msgid, 0x65, 0 if base else 50, "" if base else "no access"))
+        elif op[0] == 0x42:
+            return
+
+
 def ldap_search_refused(c):
     msgid, op = ldap_message(c)
     c.send(ldap_result(msgid, 0x61, 0, ""))
