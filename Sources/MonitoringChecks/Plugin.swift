@@ -52,9 +52,10 @@ public enum Plugin {
     return t
   }
 
-  /// An address given with -H: a host name or an IP address (the format's rules for host names).
+  /// An address given with -H: a host name (the format's rules; a final dot is allowed here)
+  /// or an IP address. Nothing else may reach a Host header or a certificate check.
   static func isValidAddress(_ host: String) -> Bool {
-    HostName.isValid(host) || CertificateVerdict.isIPAddress(host)
+    HostName.isValid(host.hasSuffix(".") ? String(host.dropLast()) : host) || CertificateVerdict.isIPAddress(host)
   }
 
   static let booleanKeys: Set<String> = ["ssl", "ignore_invalid_ssl", "accept_redirection"]

@@ -132,7 +132,8 @@ struct BasicChecksTests {
   @Test func usageErrorsAreUnknown() throws {
     for args in [["tcp"], ["tcp", "-H", "x"], ["htp", "-H", "x"], ["tcp", "-H", "x", "--port", "99999"],
                  ["http", "-H", "x", "--bogus"], ["http", "-H", "x", "--ssl=maybe"], ["--registration", "h"],
-                 ["imap", "-H", "x", "--password", "secret"], ["tcp", "-H", "x", "--port", "1", "-t", "0"]] {
+                 ["imap", "-H", "x", "--password", "secret"], ["tcp", "-H", "x", "--port", "1", "-t", "0"],
+                 ["http", "-H", "h\r\nX-Injected: 1", "--port", "1"], ["tcp", "-H", "-x", "--port", "1"]] {
       let v = try plugin(args)
       #expect(v.status == 3 && v.line.contains("UNKNOWN - "), "\(args): \(v)")
       #expect(!v.line.contains("secret"), "\(v)")
