@@ -7,6 +7,8 @@ let package = Package(
     .library(name: "MonitoringInfo", targets: ["MonitoringInfo"]),
     .executable(name: "monitoring-info-lint", targets: ["monitoring-info-lint"]),
     .executable(name: "check_monitoring_info", targets: ["check_monitoring_info"]),
+    // For bench/fuzz (the registration reader and the token-file parser).
+    .library(name: "MonitoringChecks", targets: ["MonitoringChecks"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -6,7 +6,7 @@ import Glibc
 public struct CertificateVerdict: Sendable {
   /// Human-readable problems, in the order: dates, name, chain. Empty means the certificate is good.
   public var problems: [String]
-  /// Whole days until notAfter (negative when expired).
+  /// Whole days until the earliest notAfter of the chain (negative when expired).
   public var daysLeft: Int?
   public var expireBeforeDays: Int?
 
@@ -14,22 +14,30 @@ public struct CertificateVerdict: Sendable {
     self.problems = problems; self.daysLeft = daysLeft; self.expireBeforeDays = expireBeforeDays
   }
 
-  init(certificate cert: OpaquePointer, chainResult: Int, hostname: String, expireBeforeDays: Int?) {
+  /// `chain` is the verified chain, leaf first (the peer's chain when it did not verify).
+  /// Every certificate's dates count: an expired intermediate breaks the service as surely as
+  /// an expired leaf, and `expire_before_days` is measured against the earliest expiry.
+  init(certificate cert: OpaquePointer, chain: [OpaquePointer], chainResult: Int, hostname: String,
+       expireBeforeDays: Int?) {
     var problems: [String] = []
-    var daysLeft: Int?
-    if let notAfter = X509_get0_notAfter(cert) {
-      var days: Int32 = 0, seconds: Int32 = 0
-      if ASN1_TIME_diff(&days, &seconds, nil, notAfter) == 1 {
-        daysLeft = Int(days)
-        if days < 0 || (days == 0 && seconds < 0) {
-          problems.append("certificate expired \(-Int(days)) days ago")
-        } else if let limit = expireBeforeDays, Int(days) < limit {
-          problems.append("certificate expires in \(days) days (expire_before_days \(limit))")
-        }
+    var earliest: (days: Int, seconds: Int, name: String)?
+    for (index, member) in ([cert] + chain.dropFirst()).enumerated() {
+      let which = index == 0 ? "certificate" : "certificate '\(CertificateVerdict.subject(member))' in the chain"
+      if let notBefore = X509_get0_notBefore(member), X509_cmp_current_time(notBefore) > 0 {
+        problems.append("\(which) is not yet valid")
       }
+      guard let notAfter = X509_get0_notAfter(member) else { continue }
+      var days: Int32 = 0, seconds: Int32 = 0
+      guard ASN1_TIME_diff(&days, &seconds, nil, notAfter) == 1 else { continue }
+      if let e = earliest, (e.days, e.seconds) <= (Int(days), Int(seconds)) { continue }
+      earliest = (Int(days), Int(seconds), which)
     }
-    if let notBefore = X509_get0_notBefore(cert), X509_cmp_current_time(notBefore) > 0 {
-      problems.append("certificate is not yet valid")
+    if let e = earliest {
+      if e.days < 0 || (e.days == 0 && e.seconds < 0) {
+        problems.insert("\(e.name) expired \(-e.days) days ago", at: 0)
+      } else if let limit = expireBeforeDays, e.days < limit {
+        problems.insert("\(e.name) expires in \(e.days) days (expire_before_days \(limit))", at: 0)
+      }
     }
     if !hostname.isEmpty && !CertificateVerdict.matches(cert, hostname) {
       problems.append("certificate does not match name '\(hostname)'")
@@ -38,7 +46,16 @@ public struct CertificateVerdict: Sendable {
       let reason = X509_verify_cert_error_string(chainResult).map { String(cString: $0) } ?? "error \(chainResult)"
       problems.append("certificate not trusted (\(reason))")
     }
-    self.init(problems: problems, daysLeft: daysLeft, expireBeforeDays: expireBeforeDays)
+    self.init(problems: problems, daysLeft: earliest?.days, expireBeforeDays: expireBeforeDays)
+  }
+
+  /// The subject's common name part as OpenSSL prints it ("/CN=...").
+  static func subject(_ cert: OpaquePointer) -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard let name = X509_get_subject_name(cert), X509_NAME_oneline(name, &buffer, Int32(buffer.count)) != nil else {
+      return "?"
+    }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// SAN first (wildcards in the left-most label), CN only when there is no DNS SAN.

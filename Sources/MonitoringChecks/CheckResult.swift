@@ -63,9 +63,10 @@ public struct CheckResult: Sendable {
     self.status = status; self.message = message; self.perfdata = perfdata
   }
 
-  /// `LABEL STATUS - message | perfdata`, one line (line breaks in messages become spaces).
-  public func rendered(label: String) -> String {
-    var line = "\(label) \(status) - \(message.replacingLineBreaks())"
+  /// `LABEL STATUS - message | perfdata`, one line. The message goes through `OutputText`:
+  /// it carries text from the monitored host, which must not shape the output.
+  public func rendered(label: String, secrets: [String] = []) -> String {
+    var line = "\(label) \(status) - \(OutputText.sanitized(message, masking: secrets))"
     if !perfdata.isEmpty {
       line += " | " + perfdata.map(\.rendered).joined(separator: " ")
     }
@@ -79,12 +80,6 @@ public struct CheckFailure: Error, Sendable, CustomStringConvertible {
   public var message: String
   public init(_ status: CheckStatus, _ message: String) { self.status = status; self.message = message }
   public var description: String { message }
-}
-
-extension String {
-  func replacingLineBreaks() -> String {
-    String(map { $0 == "\n" || $0 == "\r" || $0 == "|" ? " " : $0 })
-  }
 }
 
 /// Fixed-point formatting without Foundation's formatters (they cost milliseconds at start-up).

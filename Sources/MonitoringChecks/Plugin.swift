@@ -21,7 +21,7 @@ public enum Plugin {
 
     Options:
       -H, --host ADDRESS       host to check (registration mode: address to connect to)
-      -t, --timeout SECONDS    give up after SECONDS with UNKNOWN (default 10)
+      -t, --timeout SECONDS    give up after SECONDS (1-3600, default 10) with UNKNOWN
       --registrations DIR      registration store (default \(Registration.defaultDirectory))
       --ca-file FILE           trust the CAs in FILE instead of the system store
       --mailflow-dir DIR       mail-flow token store (default \(CheckContext.defaultMailflowDirectory))
@@ -33,13 +33,39 @@ public enum Plugin {
 
   public enum Action { case help, version, check(label: String, spec: ServiceSpec, context: CheckContext) }
 
+  /// What is known of a run before it fails: the status line's label (the check's type once
+  /// known) and the secrets to mask in any message.
+  public struct Invocation: Sendable {
+    public var label = "MONITORING-INFO"
+    public var secrets: [String] = []
+    public init() {}
+
+    mutating func learn(type: String) {
+      if let known = CheckType(rawValue: type) { label = known.rawValue.uppercased() }
+    }
+  }
+
+  /// The timeout option's value: seconds from 1 to 3600 (a decimal number, no exponent).
+  public static func timeout(_ text: String) -> Double? {
+    guard !text.isEmpty, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: ".") }),
+          let t = Double(text), t >= 1, t <= 3600 else { return nil }
+    return t
+  }
+
+  /// An address given with -H: a host name (the format's rules; a final dot is allowed here)
+  /// or an IP address. Nothing else may reach a Host header or a certificate check.
+  static func isValidAddress(_ host: String) -> Bool {
+    HostName.isValid(host.hasSuffix(".") ? String(host.dropLast()) : host) || CertificateVerdict.isIPAddress(host)
+  }
+
   static let booleanKeys: Set<String> = ["ssl", "ignore_invalid_ssl", "accept_redirection"]
   static let formatKeys: Set<String> = CheckType.allCases.reduce(into: Set<String>()) {
     $0.formUnion($1.schema.keys.map(\.name))
   }
 
   /// Parses arguments (without argv[0]); usage errors are UNKNOWN failures.
-  public static func parse(_ arguments: [String], environment: [String: String]) throws(CheckFailure) -> Action {
+  public static func parse(_ arguments: [String], environment: [String: String],
+                           invocation: inout Invocation) throws(CheckFailure) -> Action {
     var type: String?
     var host: String?
     var registration: String?, service: String?
@@ -69,7 +95,7 @@ public enum Plugin {
       case "-p": params["port"] = try value(name, inline)
       case "-t", "--timeout":
         let text = try value(name, inline)
-        guard let t = Double(text), t > 0, t <= 3600 else {
+        guard let t = Plugin.timeout(text) else {
           throw CheckFailure(.unknown, "invalid timeout '\(text)' (expected seconds, 1-3600)")
         }
         timeout = t
@@ -95,6 +121,7 @@ public enum Plugin {
           throw CheckFailure(.unknown, "unknown option \(name)")
         } else if type == nil && registration == nil {
           type = name
+          invocation.learn(type: name)
         } else {
           throw CheckFailure(.unknown, "unexpected argument '\(name)'")
         }
@@ -108,7 +135,9 @@ public enum Plugin {
         throw CheckFailure(.unknown, "--registration takes its parameters from the registration, not the command line")
       }
       guard let service else { throw CheckFailure(.unknown, "--registration needs --service NAME") }
-      let spec = try Registration.load(registration, directory: directory).spec(service: service, address: host)
+      if let host, !isValidAddress(host) { throw CheckFailure(.unknown, "invalid host address '\(host)'") }
+      let spec = try Registration.load(registration, directory: directory)
+        .spec(service: service, address: host, invocation: &invocation)
       return .check(label: spec.type.rawValue.uppercased(), spec: spec, context: context)
     }
     guard let type else { throw CheckFailure(.unknown, "no check type given (or --registration)") }
@@ -118,8 +147,10 @@ public enum Plugin {
     } else if let secret = environment[passwordVariable], !secret.isEmpty {
       params["password"] = secret
     }
+    if let password = params["password"] { invocation.secrets.append(password) }
     let needsHost = type != CheckType.mailflow.rawValue
     guard let host = host ?? (needsHost ? nil : "localhost") else { throw CheckFailure(.unknown, "-H HOST is required") }
+    guard isValidAddress(host) else { throw CheckFailure(.unknown, "invalid host '\(host)'") }
     let spec = try ServiceSpec.make(name: type, type: type, host: host, params: params)
     return .check(label: spec.type.rawValue.uppercased(), spec: spec, context: context)
   }
@@ -136,18 +167,23 @@ public enum Plugin {
     return text
   }
 
-  /// Parses, runs, and returns the text to print and the exit status.
-  public static func main(_ arguments: [String], environment: [String: String]) -> (String, Int32) {
+  /// Parses, runs, and returns the text to print and the exit status. `announce` learns the
+  /// status line's label as soon as it is known (for the backstop alarm's line).
+  public static func main(_ arguments: [String], environment: [String: String],
+                          announce: (String) -> Void = { _ in }) -> (String, Int32) {
+    var invocation = Invocation()
     do {
-      switch try parse(arguments, environment: environment) {
+      switch try parse(arguments, environment: environment, invocation: &invocation) {
       case .help: return ("check_monitoring_info \(version)\n\n" + usage, 0)
       case .version: return ("check_monitoring_info \(version)\n", 0)
       case let .check(label, spec, context):
+        announce(label)
         let result = Checker.run(spec, context)
-        return (result.rendered(label: label) + "\n", result.status.rawValue)
+        return (result.rendered(label: label, secrets: invocation.secrets) + "\n", result.status.rawValue)
       }
     } catch {
-      return (CheckResult(.unknown, error.message).rendered(label: "MONITORING-INFO") + "\n", 3)
+      let line = CheckResult(.unknown, error.message).rendered(label: invocation.label, secrets: invocation.secrets)
+      return (line + "\n", 3)
     }
   }
 }

@@ -5,7 +5,8 @@ import MonitoringInfo
 
 public struct Registration: Sendable {
   public static let defaultDirectory = "/var/lib/auto-monitor-server-nagios/registrations"
-  public static let maxSize = 16 << 20
+  /// A registration is at most 1 MiB as sent (docs/protocol.md); stored, it may be reformatted.
+  public static let maxSize = 4 * RegistrationPayload.maximumSize
 
   public var host: String
   public var services: [(name: String, type: String, params: [String: String])]
@@ -14,7 +15,7 @@ public struct Registration: Sendable {
   /// For a host name the host is that name (the server's identity of the client), not the payload's.
   public static func load(_ reference: String, directory: String) throws(CheckFailure) -> Registration {
     let isPath = reference.contains("/") || reference.hasSuffix(".json")
-    if !isPath && !MailflowStore.isSafeName(reference) {
+    if !isPath && !HostName.isValid(reference) {
       throw CheckFailure(.unknown, "invalid host name '\(reference)'")
     }
     let path = isPath ? reference : directory + "/" + reference + ".json"
@@ -23,7 +24,7 @@ public struct Registration: Sendable {
     return registration
   }
 
-  static func parse(_ bytes: [UInt8], path: String) throws(CheckFailure) -> Registration {
+  public static func parse(_ bytes: [UInt8], path: String) throws(CheckFailure) -> Registration {
     let payload: RegistrationPayload
     do { payload = try RegistrationPayload.parse(bytes) } catch {
       throw CheckFailure(.unknown, "\(path): \(error)")
@@ -31,26 +32,25 @@ public struct Registration: Sendable {
     return Registration(host: payload.host, services: payload.services.map { ($0.name, $0.type, $0.params) })
   }
 
-  static func readFile(_ path: String) throws(CheckFailure) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 { throw CheckFailure(.unknown, "cannot read registration \(path): \(errnoText())") }
-    defer { close(fd) }
-    var data: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 { throw CheckFailure(.unknown, "cannot read registration \(path): \(errnoText())") }
-      if n == 0 { return data }
-      data += chunk.prefix(n)
-      if data.count > maxSize { throw CheckFailure(.unknown, "registration \(path) is too large") }
-    }
+  /// A registration or password file, refused beyond `maxSize` bytes.
+  static func readFile(_ path: String, what: String = "registration") throws(CheckFailure) -> [UInt8] {
+    let bytes: [UInt8]
+    do { bytes = try FileReader.read(path, limit: maxSize) } catch { throw CheckFailure(.unknown, "\(error)") }
+    if bytes.count > maxSize { throw CheckFailure(.unknown, "\(what) \(path) is larger than \(maxSize >> 20) MiB") }
+    return bytes
   }
 
-  public func spec(service: String, address: String?) throws(CheckFailure) -> ServiceSpec {
+  /// The service's parameters validated by the core library. `invocation` learns the type
+  /// and the password before validation, so that even a failure is labelled and masked.
+  public func spec(service: String, address: String?, invocation: inout Plugin.Invocation) throws(CheckFailure) -> ServiceSpec {
+    guard ServiceName.isValid(service) else { throw CheckFailure(.unknown, "invalid service name '\(service)'") }
     guard let s = services.first(where: { $0.name == service }) else {
       throw CheckFailure(.unknown, "no service '\(service)' in the registration of \(host)")
     }
+    invocation.learn(type: s.type)
+    if let password = s.params["password"] { invocation.secrets.append(password) }
+    // The host becomes the Host header and the certificate name: the same rules as a client's.
+    guard HostName.isValid(host) else { throw CheckFailure(.unknown, "invalid host name '\(host)' in the registration") }
     return try ServiceSpec.make(name: s.name, type: s.type, host: host, address: address, params: s.params,
                                 source: "registration of \(host)")
   }

@@ -123,27 +123,40 @@ final class PlainTransport: Transport {
 }
 
 /// Line- and count-oriented reading over a transport, for the text protocols.
+///
+/// Bounded in time and memory whatever the server does: the deadline is checked before every
+/// read (a server that sends fast never makes a read block, so poll alone would never see it),
+/// a line is at most `maxLine` bytes, and a connection delivers at most `budget` bytes.
 final class Stream {
   let transport: Transport
   let deadline: Deadline
   private var buffer: [UInt8] = []
   private var start = 0
+  private var received = 0
   /// Lines longer than this are a protocol error (a server that never sends CRLF).
   var maxLine = 64 * 1024
+  /// The most a check reads from one connection; more is a CRITICAL protocol error.
+  var budget = 4 << 20
 
   init(_ transport: Transport, deadline: Deadline) { self.transport = transport; self.deadline = deadline }
 
   private func fill() throws(CheckFailure) -> Bool {
-    if start > 0 && start == buffer.count { buffer.removeAll(keepingCapacity: true); start = 0 }
-    let chunk = try transport.read(max: 16 * 1024, deadline)
+    if deadline.remaining <= 0 { throw CheckFailure(.unknown, "timeout while reading from the server") }
+    if received >= budget { throw CheckFailure(.critical, "server sent more than \(budget >> 20) MiB") }
+    if start > 0 {
+      buffer.removeSubrange(0..<start)
+      start = 0
+    }
+    let chunk = try transport.read(max: min(16 * 1024, budget - received), deadline)
     if chunk.isEmpty { return false }
+    received += chunk.count
     buffer += chunk
     return true
   }
 
   /// One line without its CR LF; nil at end of stream.
   func readLine() throws(CheckFailure) -> String? {
-    var scanned = 0  // bytes after `start` known to hold no line break (fill() may move `start`)
+    var scanned = 0  // bytes after `start` known to hold no line break (fill() moves `start` to 0)
     while true {
       if let nl = buffer[(start + scanned)...].firstIndex(of: 10) {
         var end = nl
@@ -153,7 +166,7 @@ final class Stream {
         return line
       }
       scanned = buffer.count - start
-      if buffer.count - start > maxLine { throw CheckFailure(.critical, "line too long from server") }
+      if scanned > maxLine { throw CheckFailure(.critical, "line too long from server") }
       if try !fill() {
         if start == buffer.count { return nil }
         let line = String(decoding: buffer[start...], as: UTF8.self)
@@ -171,8 +184,9 @@ final class Stream {
     return line
   }
 
-  /// Exactly `count` bytes.
+  /// Exactly `count` bytes (a count the caller checked against its own limit).
   func read(count: Int) throws(CheckFailure) -> [UInt8] {
+    guard count >= 0, count <= budget else { throw CheckFailure(.critical, "invalid length \(count) from server") }
     while buffer.count - start < count {
       if try !fill() { throw CheckFailure(.critical, "connection closed by server in the middle of a reply") }
     }
@@ -181,14 +195,16 @@ final class Stream {
     return bytes
   }
 
-  /// Everything up to end of stream, at most `limit` bytes.
-  func readToEnd(limit: Int) throws(CheckFailure) -> [UInt8] {
-    while buffer.count - start < limit {
-      if try !fill() { break }
+  /// Reads and drops up to `count` bytes; returns how many there were before end of stream.
+  func skip(upTo count: Int) throws(CheckFailure) -> Int {
+    var skipped = 0
+    while skipped < count {
+      if start == buffer.count, try !fill() { break }
+      let n = min(count - skipped, buffer.count - start)
+      start += n
+      skipped += n
     }
-    let bytes = Array(buffer[start..<min(buffer.count, start + limit)])
-    start = buffer.count
-    return bytes
+    return skipped
   }
 
   func write(_ text: String) throws(CheckFailure) { try transport.write(Array(text.utf8), deadline) }

@@ -110,7 +110,14 @@ final class TLSTransport: Transport {
       return CertificateVerdict(problems: ["server sent no certificate"], daysLeft: nil, expireBeforeDays: expireBeforeDays)
     }
     defer { X509_free(cert) }
-    return CertificateVerdict(certificate: cert, chainResult: SSL_get_verify_result(ssl),
+    // Both stacks belong to the session: no reference is taken or freed here.
+    var chain: [OpaquePointer] = []
+    if let stack = SSL_get0_verified_chain(ssl) ?? SSL_get_peer_cert_chain(ssl) {
+      for i in 0..<copenssl_x509_stack_count(stack) {
+        if let member = copenssl_x509_stack_at(stack, i) { chain.append(member) }
+      }
+    }
+    return CertificateVerdict(certificate: cert, chain: chain, chainResult: SSL_get_verify_result(ssl),
                               hostname: hostname, expireBeforeDays: expireBeforeDays)
   }
 }

@@ -5,6 +5,17 @@ import Glibc
 import MonitoringChecks
 import MonitoringInfo
 
+/// The backstop alarm's line, in a buffer the signal handler only reads: it starts with the
+/// check's type as soon as that is known.
+nonisolated(unsafe) let alarmLine = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 128)
+nonisolated(unsafe) var alarmLineLength = 0
+
+func setAlarmLine(_ label: String) {
+  let bytes = Array("\(label) UNKNOWN - plugin timed out\n".utf8.prefix(alarmLine.count))
+  _ = alarmLine.initialize(from: bytes)
+  alarmLineLength = bytes.count
+}
+
 /// Backstop for anything that does not honour the deadline (name resolution):
 /// one second after the timeout the process says UNKNOWN and exits 3.
 func armAlarm(_ arguments: [String]) {
@@ -12,11 +23,11 @@ func armAlarm(_ arguments: [String]) {
   for (i, a) in arguments.enumerated() {
     let value: String? = a.hasPrefix("--timeout=") ? String(a.dropFirst(10))
       : (a == "-t" || a == "--timeout") && i + 1 < arguments.count ? arguments[i + 1] : nil
-    if let value, let t = Double(value), t > 0, t <= 3600 { seconds = UInt32(t.rounded(.up)) }
+    if let value, let t = Plugin.timeout(value) { seconds = UInt32(t.rounded(.up)) }
   }
+  setAlarmLine(arguments.first.flatMap { CheckType(rawValue: $0) }?.rawValue.uppercased() ?? "MONITORING-INFO")
   signal(SIGALRM) { _ in
-    let message = "MONITORING-INFO UNKNOWN - plugin timed out\n"
-    _ = message.utf8CString.withUnsafeBufferPointer { Glibc.write(1, $0.baseAddress, $0.count - 1) }
+    _ = Glibc.write(1, alarmLine.baseAddress, alarmLineLength)
     _exit(3)
   }
   // A parent may have left SIGALRM blocked (signal masks are inherited).
@@ -30,6 +41,6 @@ func armAlarm(_ arguments: [String]) {
 let arguments = Array(CommandLine.arguments.dropFirst())
 armAlarm(arguments)
 signal(SIGPIPE, SIG_IGN)
-let (output, status) = Plugin.main(arguments, environment: Environment.current())
+let (output, status) = Plugin.main(arguments, environment: Environment.current(), announce: setAlarmLine)
 StandardStream.output(output)
 exit(status)

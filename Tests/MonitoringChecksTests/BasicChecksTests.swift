@@ -1,5 +1,6 @@
 // http, tcp, udp and ssh against real servers on loopback; plugin conventions.
 import Foundation
+import TestKit
 import Testing
 
 @Suite("http (python http.server)")
@@ -10,7 +11,7 @@ struct HTTPCheckTests {
 
   init() throws {
     dir = try makeTempDirectory("http")
-    port = freePort()
+    port = allocatePort()
     server = try Server("http", Paths.python, [Paths.fixtures.appendingPathComponent("http-server.py").path,
       "127.0.0.1", "\(port)", "www.example.test:\(port)"], port: port, directory: dir)
   }
@@ -51,7 +52,7 @@ struct HTTPCheckTests {
   }
 
   @Test func closedPort() throws {
-    let v = try plugin(["http", "-H", "127.0.0.1", "--port", "\(freePort())"])
+    let v = try plugin(["http", "-H", "127.0.0.1", "--port", "\(allocatePort())"])
     #expect(v.status == 2 && v.line.contains("Connection refused"), "\(v)")
   }
 }
@@ -60,19 +61,19 @@ struct HTTPCheckTests {
 struct BasicChecksTests {
   @Test func tcpOpenAndClosed() throws {
     let dir = try makeTempDirectory("tcp")
-    let port = freePort()
+    let port = allocatePort()
     let server = try Server("http", Paths.python, [Paths.fixtures.appendingPathComponent("http-server.py").path,
       "127.0.0.1", "\(port)", "x"], port: port, directory: dir)
     defer { server.stop() }
     let open = try plugin(["tcp", "-H", "127.0.0.1", "--port", "\(port)"])
     #expect(open.status == 0 && open.line.hasPrefix("TCP OK - connection to 127.0.0.1 port \(port) accepted"), "\(open)")
-    let closed = try plugin(["tcp", "-H", "127.0.0.1", "--port", "\(freePort())"])
+    let closed = try plugin(["tcp", "-H", "127.0.0.1", "--port", "\(allocatePort())"])
     #expect(closed.status == 2 && closed.line.hasPrefix("TCP CRITICAL - ") && closed.line.contains("refused"), "\(closed)")
   }
 
   @Test func tcpOverIPv6() throws {
     let dir = try makeTempDirectory("tcp6")
-    let port = freePort()
+    let port = allocatePort()
     let server = try Server("http6", Paths.python, [Paths.fixtures.appendingPathComponent("http-server.py").path,
       "::1", "\(port)", "x"], port: port, host: "::1", directory: dir)
     defer { server.stop() }
@@ -83,7 +84,7 @@ struct BasicChecksTests {
   }
 
   @Test func udpClosedAndOpen() throws {
-    let closed = try plugin(["udp", "-H", "127.0.0.1", "--port", "\(freePort(udp: true))"])
+    let closed = try plugin(["udp", "-H", "127.0.0.1", "--port", "\(allocatePort())"])
     #expect(closed.status == 2 && closed.line.contains("ICMP port unreachable"), "\(closed)")
 
     // An open UDP port that never answers: OK, "no ICMP port unreachable".
@@ -97,7 +98,7 @@ struct BasicChecksTests {
 
   @Test func udpAnswered() throws {
     let dir = try makeTempDirectory("udp")
-    let port = freePort(udp: true)
+    let port = allocatePort()
     let script = "import socket\ns=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\ns.bind(('127.0.0.1',\(port)))\n"
       + "print('ready',flush=True)\nwhile True:\n d,a=s.recvfrom(100)\n s.sendto(b'pong',a)\n"
     let server = try Server("udp-echo", Paths.python, ["-c", script], port: nil, directory: dir)
@@ -113,7 +114,7 @@ struct BasicChecksTests {
 
   @Test func ssh() throws {
     let dir = try makeTempDirectory("ssh")
-    let port = freePort()
+    let port = allocatePort()
     _ = try run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", dir + "/hostkey"])
     let config = "Port \(port)\nListenAddress 127.0.0.1\nHostKey \(dir)/hostkey\nUsePAM no\nPidFile \(dir)/sshd.pid\n"
       + "PermitTTY no\nAllowTcpForwarding no\nX11Forwarding no\n"
@@ -124,14 +125,15 @@ struct BasicChecksTests {
     let v = try plugin(["ssh", "-H", "127.0.0.1", "--port", "\(port)"])
     #expect(v.status == 0 && v.line.hasPrefix("SSH OK - SSH-2.0-OpenSSH"), "\(v)")
     // Not an ssh server: CRITICAL.
-    let notSSH = try plugin(["ssh", "-H", "127.0.0.1", "--port", "\(freePort())"])
+    let notSSH = try plugin(["ssh", "-H", "127.0.0.1", "--port", "\(allocatePort())"])
     #expect(notSSH.status == 2, "\(notSSH)")
   }
 
   @Test func usageErrorsAreUnknown() throws {
     for args in [["tcp"], ["tcp", "-H", "x"], ["htp", "-H", "x"], ["tcp", "-H", "x", "--port", "99999"],
                  ["http", "-H", "x", "--bogus"], ["http", "-H", "x", "--ssl=maybe"], ["--registration", "h"],
-                 ["imap", "-H", "x", "--password", "secret"], ["tcp", "-H", "x", "--port", "1", "-t", "0"]] {
+                 ["imap", "-H", "x", "--password", "secret"], ["tcp", "-H", "x", "--port", "1", "-t", "0"],
+                 ["http", "-H", "h\r\nX-Injected: 1", "--port", "1"], ["tcp", "-H", "-x", "--port", "1"]] {
       let v = try plugin(args)
       #expect(v.status == 3 && v.line.contains("UNKNOWN - "), "\(args): \(v)")
       #expect(!v.line.contains("secret"), "\(v)")

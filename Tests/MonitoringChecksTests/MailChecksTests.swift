@@ -127,6 +127,43 @@ final class MailChecksTests {
     #expect(missing.status == 3 && missing.line.contains("no service 'nope'"), "\(missing)")
   }
 
+  /// One flow across two hosts' registrations, as Nagios runs them: the smtp service of the MX
+  /// host sends, the imap service of the mailbox host collects, the mailflow service judges;
+  /// all three name the mailflowid "shared" and meet in STORE/shared.tokens.
+  @Test func mailflowAcrossTwoHosts() throws {
+    let registrations = try makeTempDirectory("registrations")
+    let mx = """
+      {"version":1,"host":"mx.test","services":[
+        {"name":"mail-out","type":"smtp","source":"exim4.conf","params":{"port":"\(mail.smtp)",
+         "email":"probe@mail.test","mailflowid":"shared"}},
+        {"name":"mail-flow","type":"mailflow","source":"exim4.conf","params":{"id":"shared","seconds":"300"}}]}
+      """
+    let mailbox = """
+      {"version":1,"host":"mailbox.test","services":[
+        {"name":"mail-in","type":"imap","source":"dovecot.conf","params":{"port":"\(mail.imap)",
+         "username":"probe","password":\(jsonString(MailServers.password)),"mailflowid":"shared"}}]}
+      """
+    try mx.write(toFile: registrations + "/mx.test.json", atomically: true, encoding: .utf8)
+    try mailbox.write(toFile: registrations + "/mailbox.test.json", atomically: true, encoding: .utf8)
+    func service(_ host: String, _ name: String) throws -> Verdict {
+      let v = try plugin(["--registration", host, "--service", name, "-H", "127.0.0.1", "--registrations", registrations,
+                          "--mailflow-dir", store])
+      #expect(!v.line.contains("odd"), "secret in output: \(v)")
+      return v
+    }
+    let before = mail.maildirCount
+    let sent = try service("mx.test", "mail-out")
+    #expect(sent.status == 0 && sent.line.hasPrefix("SMTP OK - ") && sent.line.contains("accepted"), "\(sent)")
+    #expect(FileManager.default.fileExists(atPath: store + "/shared.tokens"), "one namespace: STORE/ID.tokens")
+    let pending = try service("mx.test", "mail-flow")
+    #expect(pending.status == 0 && pending.line.contains("1 mails for 'shared' in flight"), "\(pending)")
+    #expect(mail.waitForMail(before + 1), "exim delivered the probe")
+    let collected = try service("mailbox.test", "mail-in")
+    #expect(collected.status == 0 && collected.line.contains("1 mail-flow mails removed (1 tokens matched)"), "\(collected)")
+    let done = try service("mx.test", "mail-flow")
+    #expect(done.status == 0 && done.line.contains("no mail for 'shared' in flight"), "\(done)")
+  }
+
   func jsonString(_ s: String) -> String {
     "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
   }

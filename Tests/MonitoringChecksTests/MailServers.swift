@@ -1,14 +1,15 @@
 // A private dovecot (imap, imaps, pop3, pop3s) and exim4 (smtp, smtps) sharing one
 // maildir, all on 127.0.0.1, for the mail checks and the mail-flow loop.
 import Foundation
+import TestKit
 import Testing
 
 final class MailServers {
   static let user = "probe"
   static let password = "pw#with;odd \"chars\""
   let dir: String
-  let imap = freePort(), imaps = freePort(), pop3 = freePort(), pop3s = freePort()
-  let smtp = freePort(), smtps = freePort()
+  let imap = allocatePort(), imaps = allocatePort(), pop3 = allocatePort(), pop3s = allocatePort()
+  let smtp = allocatePort(), smtps = allocatePort()
   var servers: [Server] = []
 
   /// `cert` names the server certificate of smtps, imaps and pop3s (see make-certs.sh).

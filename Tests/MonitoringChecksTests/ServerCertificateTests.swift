@@ -12,7 +12,8 @@ struct ServerCertificateTests {
 
   @Test func everyCertificateKindIsCovered() {
     #expect(Set(ServerCertificateTests.certificates)
-            == ["valid", "expired", "notyet", "wrongname", "wildcard", "selfsigned", "soon"])
+            == ["valid", "expired", "notyet", "wrongname", "wildcard", "selfsigned", "soon",
+                "chain-expired-intermediate", "chain-soon-intermediate"])
   }
 
   /// "exim4+dovecot" serves smtps, imaps and pop3s; "slapd" serves ldaps.

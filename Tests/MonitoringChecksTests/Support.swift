@@ -7,8 +7,10 @@ import Testing
 enum Paths {
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
-  /// The built plugin, next to the test bundle (or in the package's .build as a fallback).
+  /// The built plugin, next to the test bundle (or in the package's .build as a fallback);
+  /// CHECK_MONITORING_INFO_UNDER_TEST names another build (to measure an older one).
   static let plugin: String = {
+    if let other = ProcessInfo.processInfo.environment["CHECK_MONITORING_INFO_UNDER_TEST"] { return other }
     let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
       .appendingPathComponent("check_monitoring_info").path
     if FileManager.default.isExecutableFile(atPath: beside) { return beside }
@@ -41,10 +43,6 @@ final class TempDirectories: @unchecked Sendable {
     for p in paths { try? FileManager.default.removeItem(atPath: p) }
   }
 }
-
-/// A port that was free a moment ago (bind to 0, read it back, close).
-/// A port for a private server (TCP or UDP): TestKit's allocator never hands one out twice.
-func freePort(udp: Bool = false) -> Int { allocatePort() }
 
 /// A socket bound to a port the kernel chose on 127.0.0.1, and that port; the caller closes it.
 func boundSocket(udp: Bool) -> (descriptor: Int32, port: Int) {
@@ -228,9 +226,11 @@ enum Certificates {
 
 /// `openssl s_server -www` with one of the test certificates.
 func tlsServer(_ cert: String, directory: String) throws -> (Server, Int) {
-  let port = freePort()
+  let port = allocatePort()
+  let chain = Certificates.directory + "/\(cert).chain.pem"
+  let intermediates = FileManager.default.fileExists(atPath: chain) ? ["-cert_chain", chain] : []
   let server = try Server("s_server-\(cert)", "/usr/bin/openssl",
     ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", Certificates.cert(cert), "-key", Certificates.key(cert),
-     "-www", "-quiet", "-naccept", "1000"], port: port, directory: directory)
+     "-www", "-quiet", "-naccept", "1000"] + intermediates, port: port, directory: directory)
   return (server, port)
 }

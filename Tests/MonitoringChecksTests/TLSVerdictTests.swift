@@ -1,5 +1,6 @@
 // Each certificate outcome against `openssl s_server`, for http and tcp with ssl on.
 import Foundation
+import TestKit
 import Testing
 
 struct CertificateCase: Sendable, CustomTestStringConvertible {
@@ -53,6 +54,13 @@ struct TLSVerdictTests {
     .init(cert: "expired", extra: ["--ignore-invalid-ssl"], status: 0, expected: ["OK"],
           unexpected: ["cert_days_left", "expired"]),
     .init(cert: "selfsigned", extra: ["--ignore-invalid-ssl"], status: 0, expected: ["OK"]),
+    // Every certificate of the verified chain is dated, and expire_before_days counts the earliest.
+    .init(cert: "chain-expired-intermediate", extra: [], status: 2,
+          expected: ["certificate '/CN=test expired-intermediate' in the chain expired"],
+          unexpected: ["not trusted", "does not match"]),
+    .init(cert: "chain-soon-intermediate", extra: [], status: 0, expected: ["cert_days_left="], unexpected: ["expire"]),
+    .init(cert: "chain-soon-intermediate", extra: ["--expire-before-days", "30"], status: 2,
+          expected: ["certificate '/CN=test soon-intermediate' in the chain expires in", "(expire_before_days 30)"]),
     // Two problems at once are both reported.
     .init(cert: "expired", extra: ["--ssl-hostname", "other.example"], status: 2,
           expected: ["certificate expired", "does not match name 'other.example'"]),
@@ -91,7 +99,7 @@ struct TLSVerdictTests {
 
   @Test func plainServerWithSSLFails() throws {
     let dir = try makeTempDirectory("tls")
-    let port = freePort()
+    let port = allocatePort()
     let http = try Server("http", Paths.python, [Paths.fixtures.appendingPathComponent("http-server.py").path,
       "127.0.0.1", "\(port)", "x"], port: port, directory: dir)
     defer { http.stop() }

@@ -16,5 +16,15 @@ let package = Package(
       name: "FuzzJSON",
       dependencies: [.product(name: "MonitoringInfo", package: "monitoring-info")],
       swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+    // The plugin's registration reader (JSON, the service's validation, the status line) and
+    // the mail-flow token-file parser.
+    .executableTarget(
+      name: "FuzzRegistration",
+      dependencies: [.product(name: "MonitoringChecks", package: "monitoring-info")],
+      swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+    .executableTarget(
+      name: "FuzzTokenFile",
+      dependencies: [.product(name: "MonitoringChecks", package: "monitoring-info")],
+      swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
   ]
 )

@@ -24,4 +24,8 @@ static inline int copenssl_tls1_version(void) { return TLS1_VERSION; }
 
 static inline void copenssl_free(void *p) { OPENSSL_free(p); }
 
+static inline int copenssl_x509_stack_count(STACK_OF(X509) *chain) { return sk_X509_num(chain); }
+
+static inline X509 *copenssl_x509_stack_at(STACK_OF(X509) *chain, int i) { return sk_X509_value(chain, i); }
+
 #endif

@@ -22,7 +22,7 @@ struct Credentials {
 func mailboxAccess(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> (Credentials?, MailflowStore?) {
   let credentials = try Credentials(spec)
   let store: MailflowStore? = try spec.string("mailflowid").map { id throws(CheckFailure) in
-    try MailflowStore(root: context.mailflowDirectory, host: spec.host, id: id)
+    try MailflowStore(root: context.mailflowDirectory, id: id, deadline: context.deadline)
   }
   if store != nil && credentials == nil {
     throw CheckFailure(.unknown, "mailflowid needs username and password")

@@ -2,6 +2,12 @@
 // well: finds this id's token mails in INBOX, removes their tokens from the store,
 // then deletes exactly those messages (UID STORE + UID EXPUNGE).
 enum IMAPCheck {
+  /// The most mail-flow messages one run removes (the rest wait for the next run).
+  static let maxMessages = 500
+  /// The most bytes of one response line with its literals, and untagged lines per command.
+  static let maxResponse = 1 << 20
+  static let maxUntagged = 10_000
+
   static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
     let (credentials, store) = try mailboxAccess(spec, context)
     return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
@@ -12,6 +18,12 @@ enum IMAPCheck {
       }
       var message = String(greeting.prefix(120))
       if let credentials {
+        // RFC 3501 6.2.3: LOGINDISABLED means the server will not take a password in clear.
+        if try session.capabilities(greeting).contains("LOGINDISABLED") {
+          _ = try? session.command("LOGOUT", logAs: "LOGOUT")
+          return CheckResult(.unknown, message + "; the server refuses LOGIN on this connection (LOGINDISABLED): "
+            + "password not sent, use ssl")
+        }
         let login = try session.command("LOGIN \(quoted(credentials.username)) \(quoted(credentials.password))",
                                         logAs: "LOGIN")
         guard login.ok else {
@@ -34,7 +46,7 @@ enum IMAPCheck {
     let search = try session.command("UID SEARCH SUBJECT \(quoted(store.subjectTag))", logAs: "SEARCH")
     guard search.ok else { throw CheckFailure(.critical, "SEARCH failed: \(search.status.prefix(120))") }
     let uids = search.untagged.filter { $0.hasPrefix("* SEARCH") }
-      .flatMap { $0.split(separator: " ").dropFirst(2).compactMap { Int($0) } }
+      .flatMap { $0.split(separator: " ").dropFirst(2).compactMap { UInt32($0) } }.prefix(maxMessages)
     if uids.isEmpty { return "no mail-flow mail in INBOX" }
     let set = uids.map(String.init).joined(separator: ",")
     let fetch = try session.command("UID FETCH \(set) (BODY.PEEK[HEADER.FIELDS (SUBJECT)])", logAs: "FETCH")
@@ -66,16 +78,45 @@ enum IMAPCheck {
 
     struct Response { var untagged: [String]; var status: String; var ok: Bool }
 
-    /// One response line with any literals ({n}) folded in.
+    /// One response line with any literals ({n}) folded in, at most `maxResponse` bytes.
     func line(_ what: String) throws(CheckFailure) -> String {
       var text = try stream.expectLine(what)
-      while text.hasSuffix("}"), let open = text.lastIndex(of: "{"),
-            let count = Int(text[text.index(after: open)..<text.index(before: text.endIndex)]) {
-        guard count <= 1 << 20 else { throw CheckFailure(.critical, "IMAP literal too large") }
+      var size = text.utf8.count
+      while let count = try literalLength(text) {
+        size += count
+        guard size <= maxResponse else { throw CheckFailure(.critical, "IMAP response larger than 1 MiB") }
         text += String(decoding: try stream.read(count: count), as: UTF8.self)
-        text += try stream.expectLine(what)
+        let more = try stream.expectLine(what)
+        size += more.utf8.count
+        text += more
       }
       return text
+    }
+
+    /// The n of a line ending in "{n}" (RFC 3501 literal): 1 to 7 digits. A number with a sign
+    /// or too many digits there is a broken server, not text.
+    func literalLength(_ line: String) throws(CheckFailure) -> Int? {
+      let bytes = Array(line.utf8.suffix(24))
+      guard bytes.last == UInt8(ascii: "}"), let open = bytes.lastIndex(of: UInt8(ascii: "{")) else { return nil }
+      let digits = bytes[(open + 1)..<(bytes.count - 1)]
+      let numeric: (UInt8) -> Bool = { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "+") }
+      guard !digits.isEmpty, digits.allSatisfy(numeric) else { return nil }
+      guard digits.count <= 7, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        throw CheckFailure(.critical, "invalid IMAP literal length {\(String(decoding: digits, as: UTF8.self))}")
+      }
+      return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+    }
+
+    /// The server's capabilities: from the greeting's [CAPABILITY ...] code, else asked for.
+    func capabilities(_ greeting: String) throws(CheckFailure) -> Set<String> {
+      let words: [Substring]
+      if let range = greeting.firstRange(of: "[CAPABILITY ") {
+        words = greeting[range.upperBound...].prefix { $0 != "]" }.split(separator: " ")
+      } else {
+        let reply = try command("CAPABILITY", logAs: "CAPABILITY")
+        words = reply.untagged.filter { $0.hasPrefix("* CAPABILITY ") }.flatMap { $0.split(separator: " ").dropFirst(2) }
+      }
+      return Set(words.map { $0.uppercased() })
     }
 
     /// Sends `command` with a fresh tag; `logAs` is what error messages may show (never the arguments).
@@ -90,7 +131,10 @@ enum IMAPCheck {
           let status = String(text.dropFirst(tag.count + 1))
           return Response(untagged: untagged, status: status, ok: status.hasPrefix("OK"))
         }
-        if untagged.count < 100_000 { untagged.append(text) }
+        guard untagged.count < maxUntagged else {
+          throw CheckFailure(.critical, "more than \(maxUntagged) lines in the reply to \(logAs)")
+        }
+        untagged.append(text)
       }
     }
   }

@@ -1,8 +1,13 @@
-// ldap: an LDAPv3 bind exchange — anonymous without credentials, a simple bind
-// with username (a DN) and password — then an unbind. OK when the bind succeeds.
-// BER is encoded by hand (a handful of bytes), so TLS goes through the same
-// OpenSSL session and certificate verdicts as every other type.
+// ldap: an LDAPv3 bind — anonymous without credentials, a simple bind with username (a DN)
+// and password — then a base-scope search of the root DSE (or, when the root DSE may not
+// be read, of the bind DN), then an unbind. OK when the bind and the search succeed: a
+// server that binds but does not answer queries is not serving.
+// BER is encoded by hand (a handful of bytes), so TLS goes through the same OpenSSL session
+// and certificate verdicts as every other type.
 enum LDAPCheck {
+  /// The most messages one search may return before its SearchResultDone.
+  static let maxMessages = 100
+
   static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
     let credentials = try Credentials(spec)
     return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
@@ -10,25 +15,70 @@ enum LDAPCheck {
       let bind = BER.element(0x60, BER.element(0x02, [3]) + BER.element(0x04, Array(dn.utf8))
         + BER.element(0x80, Array(password.utf8)))
       try c.stream.write(bytes: BER.element(0x30, BER.element(0x02, [1]) + bind))
-      let (tag, message) = try BER.read(c.stream)
-      guard tag == 0x30 else { throw CheckFailure(.critical, "invalid LDAP reply (not an LDAPMessage)") }
+      let who = credentials.map { "bind as '\($0.username)'" } ?? "anonymous bind"
+      let bound = try result(of: 0x61, id: 1, c.stream)
+      guard bound.code == 0 else {
+        let name = bound.code == 49 ? "invalid credentials" : "result code \(bound.code)"
+        return CheckResult(.critical, "\(who) failed: \(name)" + bound.diagnosticNote)
+      }
+      var what = "root DSE"
+      var searched: Result
+      do throws(CheckFailure) {
+        searched = try search(base: "", id: 2, c.stream)
+        if searched.code != 0 && !dn.isEmpty {
+          what = "bind DN"
+          searched = try search(base: dn, id: 3, c.stream)
+        }
+      } catch {
+        throw CheckFailure(error.status, "\(who) succeeded, but the search of the \(what) failed: \(error.message)")
+      }
+      try? c.stream.write(bytes: [0x30, 0x05, 0x02, 0x01, 0x04, 0x42, 0x00])
+      guard searched.code == 0 else {
+        return CheckResult(.critical, "\(who) succeeded, but the search of the \(what) failed: "
+          + "result code \(searched.code)" + searched.diagnosticNote)
+      }
+      return CheckResult(.ok, "\(who) and search of the \(what) succeeded")
+    }
+  }
+
+  struct Result {
+    var code: Int
+    var diagnostic: String
+    var diagnosticNote: String { diagnostic.isEmpty ? "" : " (\(diagnostic.prefix(120)))" }
+  }
+
+  /// A base-scope search for (objectClass=*) asking for no attributes ("1.1"); the entries
+  /// are counted away, the SearchResultDone's result returned.
+  static func search(base: String, id: UInt8, _ stream: Stream) throws(CheckFailure) -> Result {
+    let request = BER.element(0x63, BER.element(0x04, Array(base.utf8)) + BER.element(0x0a, [0])
+      + BER.element(0x0a, [0]) + BER.element(0x02, [1]) + BER.element(0x02, [10]) + BER.element(0x01, [0])
+      + BER.element(0x87, Array("objectClass".utf8)) + BER.element(0x30, BER.element(0x04, Array("1.1".utf8))))
+    try stream.write(bytes: BER.element(0x30, BER.element(0x02, [id]) + request))
+    return try result(of: 0x65, id: id, stream, skipping: [0x64, 0x73])
+  }
+
+  /// Reads messages until the response `tag` to message `id`; `skipping` may come before it.
+  static func result(of tag: UInt8, id: UInt8, _ stream: Stream, skipping: Set<UInt8> = []) throws(CheckFailure) -> Result {
+    for _ in 0...maxMessages {
+      let (outer, message) = try BER.read(stream)
+      guard outer == 0x30 else { throw CheckFailure(.critical, "invalid LDAP reply (not an LDAPMessage)") }
       var reader = BER.Reader(message)
-      guard let id = reader.next(), id.tag == 0x02, let response = reader.next(), response.tag == 0x61 else {
-        throw CheckFailure(.critical, "invalid LDAP reply (expected a BindResponse)")
+      guard let messageID = reader.next(), messageID.tag == 0x02, let response = reader.next() else {
+        throw CheckFailure(.critical, "invalid LDAP reply (no message id or operation)")
+      }
+      if skipping.contains(response.tag) { continue }
+      guard response.tag == tag, messageID.content == [id] else {
+        throw CheckFailure(.critical, "unexpected LDAP reply (operation 0x\(String(response.tag, radix: 16)))")
       }
       var fields = BER.Reader(response.content)
-      guard let code = fields.next(), code.tag == 0x0a else {
-        throw CheckFailure(.critical, "invalid LDAP BindResponse")
+      guard let code = fields.next(), code.tag == 0x0a, (1...4).contains(code.content.count) else {
+        throw CheckFailure(.critical, "invalid LDAP result")
       }
-      let result = code.content.reduce(0) { $0 << 8 | Int($1) }
       _ = fields.next()
-      let diagnostic = fields.next().map { String(decoding: $0.content, as: UTF8.self) } ?? ""
-      try? c.stream.write(bytes: [0x30, 0x05, 0x02, 0x01, 0x02, 0x42, 0x00])
-      let who = credentials.map { "bind as '\($0.username)'" } ?? "anonymous bind"
-      if result == 0 { return CheckResult(.ok, "\(who) succeeded") }
-      let name = result == 49 ? "invalid credentials" : "result code \(result)"
-      return CheckResult(.critical, "\(who) failed: \(name)" + (diagnostic.isEmpty ? "" : " (\(diagnostic.prefix(120)))"))
+      let diagnostic = fields.next().map { String(decoding: $0.content.prefix(1024), as: UTF8.self) } ?? ""
+      return Result(code: code.content.reduce(0) { $0 << 8 | Int($1) }, diagnostic: diagnostic)
     }
+    throw CheckFailure(.critical, "more than \(maxMessages) LDAP messages before the result")
   }
 }
 

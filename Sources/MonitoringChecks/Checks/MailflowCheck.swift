@@ -2,11 +2,11 @@
 enum MailflowCheck {
   static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
     let seconds = try spec.integer("seconds") ?? 0
-    let store = try MailflowStore(root: context.mailflowDirectory, host: spec.host, id: spec.string("id") ?? "")
+    let store = try MailflowStore(root: context.mailflowDirectory, id: spec.string("id") ?? "", deadline: context.deadline)
     let list = try store.tokens()
     let now = MailflowStore.unixTime()
-    let oldest = list.map { now - $0.time }.max() ?? 0
-    let late = list.filter { now - $0.time > seconds }.count
+    let oldest = list.map { $0.age(at: now) }.max() ?? 0
+    let late = list.filter { $0.age(at: now) > seconds }.count
     let perf = [Perfdata("tokens", String(list.count), minimum: "0"),
                 Perfdata("oldest", String(oldest), unit: "s", critical: String(seconds), minimum: "0")]
     if late > 0 {

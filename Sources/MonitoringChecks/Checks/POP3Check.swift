@@ -3,6 +3,8 @@
 // mails from the store, marks exactly those messages with DELE; QUIT commits.
 enum POP3Check {
   static let maxMessages = 500
+  static let maxListed = 100_000
+  static let maxHeaderLines = 1000
 
   static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
     let (credentials, store) = try mailboxAccess(spec, context)
@@ -33,12 +35,14 @@ enum POP3Check {
     return try s.expectLine("the reply to \(logAs)")
   }
 
-  /// A multi-line answer after +OK, dot-unstuffed, up to the "." line.
-  static func multiline(_ s: Stream, _ what: String) throws(CheckFailure) -> [String] {
+  /// A multi-line answer after +OK, dot-unstuffed, up to the "." line; more than `limit`
+  /// lines is a CRITICAL protocol error (a server that never ends its answer).
+  static func multiline(_ s: Stream, _ what: String, limit: Int) throws(CheckFailure) -> [String] {
     var lines: [String] = []
     while true {
       let line = try s.expectLine(what)
       if line == "." { return lines }
+      guard lines.count < limit else { throw CheckFailure(.critical, "more than \(limit) lines in \(what)") }
       lines.append(line.hasPrefix("..") ? String(line.dropFirst()) : line)
     }
   }
@@ -46,12 +50,12 @@ enum POP3Check {
   static func consume(_ s: Stream, _ store: MailflowStore) throws(CheckFailure) -> String {
     let list = try command(s, "LIST", logAs: "LIST")
     guard list.hasPrefix("+OK") else { throw CheckFailure(.critical, "LIST failed: \(list.prefix(120))") }
-    let numbers = try multiline(s, "the message list").compactMap { Int($0.split(separator: " ").first ?? "") }
-    var tokens = Set<String>(), ours: [Int] = []
+    let numbers = try multiline(s, "the message list", limit: maxListed).compactMap { UInt32($0.split(separator: " ").first ?? "") }.filter { $0 > 0 }
+    var tokens = Set<String>(), ours: [UInt32] = []
     for n in numbers.prefix(maxMessages) {
       let top = try command(s, "TOP \(n) 0", logAs: "TOP")
       guard top.hasPrefix("+OK") else { throw CheckFailure(.critical, "TOP failed: \(top.prefix(120))") }
-      let headers = try multiline(s, "message headers")
+      let headers = try multiline(s, "message headers", limit: maxHeaderLines)
       // Unfold continuation lines, then look at Subject only.
       var unfolded: [String] = []
       for h in headers {

@@ -9,7 +9,7 @@ enum SMTPCheck {
       throw CheckFailure(.unknown, "invalid value '\(email)' for 'email'")
     }
     let store: MailflowStore? = try spec.string("mailflowid").map { id throws(CheckFailure) in
-      try MailflowStore(root: context.mailflowDirectory, host: spec.host, id: id)
+      try MailflowStore(root: context.mailflowDirectory, id: id, deadline: context.deadline)
     }
     return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
       let greeting = try reply(c.stream, "the SMTP greeting")
@@ -18,23 +18,13 @@ enum SMTPCheck {
       }
       var message = greeting.text.prefix(120).description
       if let email {
-        let token = MailflowStore.newToken()
-        try command(c.stream, "EHLO \(localName())", expect: 250)
-        try command(c.stream, "MAIL FROM:<\(email)>", expect: 250)
-        try command(c.stream, "RCPT TO:<\(email)>", expect: 250)
-        try command(c.stream, "DATA", expect: 354)
-        let tag = store?.subjectTag ?? "monitoring-info mailflow"
-        let body = "From: <\(email)>\r\nTo: <\(email)>\r\nSubject: \(tag) \(token)\r\n"
-          + "Date: \(rfc5322Date())\r\nMessage-ID: <\(token)@check-monitoring-info>\r\n"
-          + "Auto-Submitted: auto-generated\r\n\r\n"
-          + "Mail-flow probe sent by check_monitoring_info; the IMAP or POP3 check deletes it.\r\n"
-          + "\(token)\r\n.\r\n"
-        try c.stream.write(body)
-        let accepted = try reply(c.stream, "the reply to the message")
-        guard accepted.code == 250 else {
-          throw CheckFailure(.critical, "message refused: \(accepted.text.prefix(120))")
+        // The lock is taken before the mail goes out: a mail the server accepted always has
+        // its token recorded, and a store that cannot be written sends nothing.
+        let send = { () throws(CheckFailure) in
+          let token = try sendProbe(c.stream, to: email, tag: store?.subjectTag ?? "monitoring-info mailflow")
+          try store?.append(token)
         }
-        try store?.add(token)
+        if let store { try store.whileLocked(send) } else { try send() }
         message += "; test mail to \(email) accepted"
       }
       try c.stream.write("QUIT\r\n")
@@ -44,22 +34,47 @@ enum SMTPCheck {
     }
   }
 
+  /// Sends one probe mail carrying a fresh token; returns the token once the server accepted it.
+  static func sendProbe(_ stream: Stream, to email: String, tag: String) throws(CheckFailure) -> String {
+    let token = MailflowStore.newToken()
+    try command(stream, "EHLO \(localName())", expect: 250)
+    try command(stream, "MAIL FROM:<\(email)>", expect: 250)
+    try command(stream, "RCPT TO:<\(email)>", expect: 250)
+    try command(stream, "DATA", expect: 354)
+    let body = "From: <\(email)>\r\nTo: <\(email)>\r\nSubject: \(tag) \(token)\r\n"
+      + "Date: \(rfc5322Date())\r\nMessage-ID: <\(token)@check-monitoring-info>\r\n"
+      + "Auto-Submitted: auto-generated\r\n\r\n"
+      + "Mail-flow probe sent by check_monitoring_info; the IMAP or POP3 check deletes it.\r\n"
+      + "\(token)\r\n.\r\n"
+    try stream.write(body)
+    let accepted = try reply(stream, "the reply to the message")
+    guard accepted.code == 250 else {
+      throw CheckFailure(.critical, "message refused: \(accepted.text.prefix(120))")
+    }
+    return token
+  }
+
   struct Reply { var code: Int; var text: String }
 
-  /// A possibly multi-line reply ("250-..." continues, "250 ..." ends).
+  /// The most lines of one reply: a real server's EHLO reply has a dozen or two.
+  static let maxReplyLines = 100
+
+  /// A possibly multi-line reply ("250-..." continues, "250 ..." ends); keeps the first line.
   static func reply(_ stream: Stream, _ what: String) throws(CheckFailure) -> Reply {
-    var lines: [String] = []
-    while true {
+    var first: String?
+    for _ in 0..<maxReplyLines {
       let line = try stream.expectLine(what)
-      lines.append(line)
-      let bytes = Array(line.utf8)
-      guard bytes.count >= 3, let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
+      if first == nil { first = line }
+      let bytes = Array(line.utf8.prefix(4))
+      guard bytes.count >= 3, bytes[0..<3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
         throw CheckFailure(.critical, "invalid SMTP reply while waiting for \(what): \(line.prefix(80))")
       }
       if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") {
-        return Reply(code: code, text: lines.first ?? "")
+        return Reply(code: code, text: first ?? line)
       }
     }
+    throw CheckFailure(.critical, "SMTP reply longer than \(maxReplyLines) lines while waiting for \(what)")
   }
 
   static func command(_ stream: Stream, _ line: String, expect: Int) throws(CheckFailure) {

@@ -9,6 +9,10 @@
 #   wildcard.pem         *.test.example
 #   selfsigned.pem       localhost, signed by itself
 #   soon.pem             localhost, expires in 5 days
+#   chain-expired-intermediate.pem  localhost, one year, under an intermediate CA of 2020-2021
+#   chain-soon-intermediate.pem     localhost, one year, under an intermediate CA ending in 5 days
+#                        (NAME.pem holds the intermediate after the leaf, as exim4, dovecot and
+#                        slapd read a chain; NAME.chain.pem the intermediate alone, for s_server)
 # Each NAME.pem has its key in NAME.key.
 set -eu
 dir=$1
@@ -54,6 +58,30 @@ sign notyet localhost "DNS:localhost,IP:127.0.0.1" -startdate 20400101000000Z -e
 sign wrongname other.example "DNS:other.example" -days 365
 sign wildcard "*.test.example" "DNS:*.test.example" -days 365
 sign soon localhost "DNS:localhost,IP:127.0.0.1" -days 5
+cat >> ca.cnf <<CNF
+[intermediate]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+CNF
+intermediate() { # NAME DATES...
+  name=$1; shift
+  key "$name"
+  openssl req -new -key "$name.key" -subj "/CN=test $name" -out "$name.csr"
+  openssl ca -batch -notext -config ca.cnf -extensions intermediate -in "$name.csr" -out "$name.pem" "$@" 2>/dev/null
+}
+leaf_under() { # NAME ISSUER
+  key "$1"
+  openssl req -new -key "$1.key" -subj "/CN=localhost" -out "$1.csr"
+  printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$1.ext"
+  openssl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -days 365 -extfile "$1.ext" \
+    -out "$1.pem" 2>/dev/null
+  cp "$2.pem" "$1.chain.pem"
+  cat "$2.pem" >> "$1.pem"
+}
+intermediate expired-intermediate -startdate 20200101000000Z -enddate 20210101000000Z
+intermediate soon-intermediate -days 5
+leaf_under chain-expired-intermediate expired-intermediate
+leaf_under chain-soon-intermediate soon-intermediate
 key selfsigned
 openssl req -x509 -new -key selfsigned.key -subj "/CN=localhost" -days 365 -out selfsigned.pem \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1"
