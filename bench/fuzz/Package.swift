@@ -1,30 +1,31 @@
 // swift-tools-version:6.0
-// libFuzzer targets for the fragment parser and validator and for the JSON reader, kept out of the main package
-// because it only links with -sanitize=fuzzer. See bench/README.md.
+// libFuzzer targets (fragments, JSON, registrations, token files), kept out of the main
+// package because they only link with -sanitize=fuzzer. See bench/README.md.
 import PackageDescription
 
 let package = Package(
   name: "fuzz-monitoring-info",
   dependencies: [.package(name: "monitoring-info", path: "../..")],
   targets: [
+    .target(name: "FuzzDriver"),
     .executableTarget(
       name: "FuzzFragment",
-      dependencies: [.product(name: "MonitoringInfo", package: "monitoring-info")],
+      dependencies: ["FuzzDriver", .product(name: "MonitoringInfo", package: "monitoring-info")],
       swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
     // The one JSON reader and the protocol messages (register payload, reply, enrollment).
     .executableTarget(
       name: "FuzzJSON",
-      dependencies: [.product(name: "MonitoringInfo", package: "monitoring-info")],
+      dependencies: ["FuzzDriver", .product(name: "MonitoringInfo", package: "monitoring-info")],
       swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
     // The plugin's registration reader (JSON, the service's validation, the status line) and
     // the mail-flow token-file parser.
     .executableTarget(
       name: "FuzzRegistration",
-      dependencies: [.product(name: "MonitoringChecks", package: "monitoring-info")],
+      dependencies: ["FuzzDriver", .product(name: "MonitoringChecks", package: "monitoring-info")],
       swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
     .executableTarget(
       name: "FuzzTokenFile",
-      dependencies: [.product(name: "MonitoringChecks", package: "monitoring-info")],
+      dependencies: ["FuzzDriver", .product(name: "MonitoringChecks", package: "monitoring-info")],
       swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
   ]
 )

@@ -1,3 +1,4 @@
+import FuzzDriver
 import MonitoringInfo
 
 /// libFuzzer entry point: parse, validate and render any bytes, and trap on a diagnostic that
@@ -21,16 +22,7 @@ public func fuzzFragment(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-/// SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver
-/// (libFuzzer's own `main` is then not linked).
 @_cdecl("FuzzFragment_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-  var count = argc
-  var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-  return LLVMFuzzerRunDriver(&count, &arguments, fuzzFragment)
+  runFuzzer(argc, argv, fuzzFragment)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt

@@ -1,3 +1,4 @@
+import FuzzDriver
 import MonitoringChecks
 
 /// libFuzzer entry point: read any bytes as a stored registration the way the plugin does
@@ -37,15 +38,7 @@ func check(_ result: CheckResult, secrets: [String], label: String = "MONITORING
   }
 }
 
-/// SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver.
 @_cdecl("FuzzRegistration_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-  var count = argc
-  var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-  return LLVMFuzzerRunDriver(&count, &arguments, fuzzRegistration)
+  runFuzzer(argc, argv, fuzzRegistration)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt

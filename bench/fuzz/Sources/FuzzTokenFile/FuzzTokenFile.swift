@@ -1,3 +1,4 @@
+import FuzzDriver
 import MonitoringChecks
 
 /// libFuzzer entry point: parse any bytes as a mail-flow token file. Whatever parses must be
@@ -19,15 +20,7 @@ public func fuzzTokenFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   return 0
 }
 
-/// SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver.
 @_cdecl("FuzzTokenFile_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
-  var count = argc
-  var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-  return LLVMFuzzerRunDriver(&count, &arguments, fuzzTokenFile)
+  runFuzzer(argc, argv, fuzzTokenFile)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
