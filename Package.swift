@@ -36,5 +36,8 @@ let package = Package(
     .testTarget(
       name: "MonitoringChecksTests", dependencies: ["MonitoringChecks", "TestKit"],
       exclude: ["Fixtures"]),
+    // debian/: the package build, lintian on it, install/upgrade/remove/purge in dpkg roots,
+    // debconf through real frontends.
+    .testTarget(name: "PackagingTests", dependencies: ["TestKit"]),
   ]
 )
