@@ -6,9 +6,10 @@ import TestKit
 /// a lower "previous" version (the changelog rewritten in the copy), then as the real one,
 /// so the lifecycle tests can upgrade from one to the other.
 ///
-/// The Swift build directory is kept in `.build/packaging` across runs
-/// (`MONITORING_INFO_SWIFT_SCRATCH`, read by debian/rules), so only the first run pays for a
-/// full release build.
+/// Everything lives in `.build/packaging/` and is replaced by the next run: the copy of the tree
+/// (`source/`, always at the same path) and the Swift build directory (`swift/`, kept across
+/// runs through `MONITORING_INFO_SWIFT_SCRATCH`, read by debian/rules), so only the first run
+/// pays for a full release build.
 struct BuiltPackages: Sendable {
   let workDirectory: URL
   let source: URL
@@ -60,7 +61,8 @@ enum PackageBuild {
 
   private static func build() throws -> BuiltPackages {
     let root = BuildPaths.packageRoot
-    let work = try temporaryDirectory("mi-packaging")
+    let work = root.appendingPathComponent(".build/packaging/work")
+    try? FileManager.default.removeItem(at: work)
     let source = work.appendingPathComponent("monitoring-info")
     try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
     try shell(
@@ -76,7 +78,7 @@ enum PackageBuild {
     let previousVersion = version + "~prev1"
     let architecture = try shell("dpkg --print-architecture", [:]).trimmingCharacters(in: .whitespacesAndNewlines)
 
-    let scratch = root.appendingPathComponent(".build/packaging")
+    let scratch = root.appendingPathComponent(".build/packaging/swift")
     for (label, text) in [("previous", original.replacingCharacters(in: open..<original.index(after: close), with: "(\(previousVersion))")), ("current", original)] {
       try text.write(to: changelog, atomically: true, encoding: .utf8)
       let log = work.appendingPathComponent("\(label).log")
