@@ -7,6 +7,9 @@ let package = Package(
     .library(name: "MonitoringInfo", targets: ["MonitoringInfo"]),
     .executable(name: "monitoring-info-lint", targets: ["monitoring-info-lint"]),
     .executable(name: "check_monitoring_info", targets: ["check_monitoring_info"]),
+    .executable(name: "monitoring-info-receive", targets: ["monitoring-info-receive"]),
+    .executable(name: "auto-monitor-authorized-keys", targets: ["auto-monitor-authorized-keys"]),
+    .executable(name: "auto-monitor-server", targets: ["auto-monitor-server"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,6 +39,14 @@ let package = Package(
     .testTarget(
       name: "MonitoringChecksTests", dependencies: ["MonitoringChecks", "TestKit"],
       exclude: ["Fixtures"]),
+    // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
+    // the receiver runs once per registration. libcrypto (tickets, key index) is loaded on use.
+    .target(name: "CLibCrypto"),
+    .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "CLibCrypto"]),
+    .executableTarget(name: "monitoring-info-receive", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .executableTarget(name: "auto-monitor-authorized-keys", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .executableTarget(name: "auto-monitor-server", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .testTarget(name: "AutoMonitorServerTests", dependencies: ["AutoMonitorServer", "MonitoringInfo", "TestKit"]),
     // debian/: the package build, lintian on it, install/upgrade/remove/purge in dpkg roots,
     // debconf through real frontends.
     .testTarget(name: "PackagingTests", dependencies: ["TestKit"]),
