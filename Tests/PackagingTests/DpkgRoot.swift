@@ -67,7 +67,12 @@ struct DpkgRoot {
   /// Every file and directory in the root outside dpkg's and debconf's own databases, relative.
   func contents() throws -> Set<String> {
     let listing = try shell("cd \"$R\" && find . -mindepth 1 | sed 's|^\\./||'", ["R": path.path])
-    let own = ["var", "var/lib", "var/lib/dpkg", "var/log", "var/cache", "var/cache/debconf", "etc", "etc/debconf.conf"]
+    // dpkg's and debconf's own, and the directories deb-systemd-helper keeps its state in
+    // (they exist on every system).
+    let own = [
+      "var", "var/lib", "var/lib/dpkg", "var/log", "var/cache", "var/cache/debconf", "etc", "etc/debconf.conf",
+      "etc/systemd", "etc/systemd/system", "var/lib/systemd",
+    ]
     return Set(
       listing.split(separator: "\n").map(String.init).filter { entry in
         !own.contains(entry) && !entry.hasPrefix("var/lib/dpkg/") && !entry.hasPrefix("var/log/")

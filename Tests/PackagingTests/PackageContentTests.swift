@@ -74,6 +74,7 @@ import TestKit
   /// ("Packaging").
   let explainedLintianTags: Set<String> = [
     "hardening-no-fortify-functions", "spelling-error-in-binary", "spare-manual-page", "executable-in-usr-lib",
+    "systemd-service-file-missing-hardening-features",
   ]
 
   /// The command definition the package installs is valid Nagios configuration: nagios4 -v
