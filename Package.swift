@@ -7,6 +7,7 @@ let package = Package(
     .library(name: "MonitoringInfo", targets: ["MonitoringInfo"]),
     .executable(name: "monitoring-info-lint", targets: ["monitoring-info-lint"]),
     .executable(name: "check_monitoring_info", targets: ["check_monitoring_info"]),
+    .executable(name: "monitoring-info-sync", targets: ["monitoring-info-sync"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -36,5 +37,10 @@ let package = Package(
     .testTarget(
       name: "MonitoringChecksTests", dependencies: ["MonitoringChecks", "TestKit"],
       exclude: ["Fixtures"]),
+    // The client monitoring-info-sync: fragment collection, dpkg state (through CAptPkg), payload,
+    // transport over the system ssh, state and retry, discovery. No Foundation: dpkg runs it.
+    .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg"]),
+    .executableTarget(name: "monitoring-info-sync", dependencies: ["MonitoringClient"]),
+    .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"], exclude: ["Fixtures"]),
   ]
 )
