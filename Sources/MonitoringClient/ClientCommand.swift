@@ -190,7 +190,6 @@ extension Sync {
     var state = loadState()
     state.recordFailure(error.description, digest: nil, now: Clock.now())
     do { try store.save(state) } catch {
-      mkdir(paths.prefixed("/run"), 0o755)
       try? StateStore(directory: fallbackDirectory).save(state)
     }
   }

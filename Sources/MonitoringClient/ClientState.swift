@@ -108,9 +108,15 @@ public struct StateStore: Sendable {
     try Self.writeAtomically(Array((state.json.serialized + "\n").utf8), to: statePath, mode: 0o600)
   }
 
+  /// Creates the directory (0700) and any missing parent (0755).
   public func ensureDirectory() throws(ClientError) {
-    if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-      throw .state("cannot create \(directory): \(Self.errorText())")
+    if mkdir(directory, 0o700) == 0 || errno == EEXIST { return }
+    var path = ""
+    for component in directory.split(separator: "/") {
+      path += "/" + component
+      if mkdir(path, path == directory ? 0o700 : 0o755) != 0 && errno != EEXIST {
+        throw .state("cannot create \(path): \(Self.errorText())")
+      }
     }
   }
 

@@ -60,9 +60,16 @@ public struct FragmentCollector: Sendable {
     // Owners: conffile entries first, file lists only for what they leave unclaimed.
     var owners: [String: String] = [:]
     var unclaimed: [String] = []
+    var formerOwners: [String: String] = [:]
     for name in fragmentNames {
       let path = ClientPaths.fragmentDirectory + "/" + name
-      if let owner = database.conffileOwner(of: path) { owners[name] = owner } else { unclaimed.append(path) }
+      if let owner = database.conffileOwner(of: path) {
+        owners[name] = owner
+      } else if let former = database.formerOwner(of: path) {
+        formerOwners[name] = former
+      } else {
+        unclaimed.append(path)
+      }
     }
     if !unclaimed.isEmpty {
       for (path, owner) in database.listOwners(of: unclaimed) { owners[String(path.split(separator: "/").last!)] = owner }
@@ -71,6 +78,11 @@ public struct FragmentCollector: Sendable {
     var selected: [FragmentCollection.File] = []
     for name in fragmentNames {
       let owner = owners[name]
+      if let former = formerOwners[name] {
+        // An upgrade stopped shipping it; dpkg leaves the old conffile behind.
+        collection.omissions.append(.init(subject: name, reason: "no longer shipped by \(former) (obsolete conffile)"))
+        continue
+      }
       if let owner { packagesWithFragment.insert(owner) }
       if let owner, !database.isPresent(owner) {
         let state = database.state(of: owner) ?? "not-installed"

@@ -18,6 +18,8 @@ public struct PackageDatabase: Sendable {
     public var state: String
     /// Conffiles under the watched prefix that are not obsolete.
     public var conffiles: [String]
+    /// Conffiles under the prefix that the installed version no longer ships (left on disk).
+    public var obsoleteConffiles: [String] = []
   }
 
   /// By package name; several architectures of one name keep the one most present.
@@ -70,6 +72,11 @@ public struct PackageDatabase: Sendable {
   public func conffileOwner(of path: String) -> String? {
     if let owner = conffileOwners[path] { return owner }
     return packages.values.first(where: { $0.conffiles.contains(path) })?.name
+  }
+
+  /// The package whose installed version stopped shipping `path` (an obsolete conffile).
+  public func formerOwner(of path: String) -> String? {
+    packages.values.first(where: { $0.obsoleteConffiles.contains(path) })?.name
   }
 
   /// Owners from the file lists for paths no conffile entry claims: first the list of the
@@ -144,16 +151,20 @@ public struct PackageDatabase: Sendable {
       let status = Self.field(file, "Status") ?? ""
       let state = String(status.split(separator: " ").last ?? "not-installed")
       var conffiles: [String] = []
+      var obsolete: [String] = []
       if let text = Self.field(file, "Conffiles"), text.contains(prefix) {
         for line in text.split(separator: "\n") {
           // " /etc/monitoring-info/x.conf MD5 [obsolete|remove-on-upgrade]"
           let words = line.split(separator: " ")
           guard let conffile = words.first, conffile.hasPrefix(prefix) else { continue }
-          if words.dropFirst(2).contains(where: { $0 == "obsolete" || $0 == "remove-on-upgrade" }) { continue }
-          conffiles.append(String(conffile))
+          if words.dropFirst(2).contains(where: { $0 == "obsolete" || $0 == "remove-on-upgrade" }) {
+            obsolete.append(String(conffile))
+          } else {
+            conffiles.append(String(conffile))
+          }
         }
       }
-      let package = Package(name: name, architecture: architecture, state: state, conffiles: conffiles)
+      let package = Package(name: name, architecture: architecture, state: state, conffiles: conffiles, obsoleteConffiles: obsolete)
       if let known = packages[name], known.architecture != architecture,
         Self.presentStates.contains(known.state), !Self.presentStates.contains(state)
       {

@@ -11,17 +11,20 @@ import Glibc
 public struct SSHTransport: Sendable {
   public let configuration: ClientConfiguration
   public let store: StateStore
+  /// Where known_hosts goes when the state directory cannot take it (full, read-only).
+  public let fallbackKnownHosts: String
   /// Host-key alias in known_hosts: the pin holds whatever address `server` resolves to.
   static let alias = "auto-monitor-server"
 
-  public init(configuration: ClientConfiguration, store: StateStore) {
+  public init(configuration: ClientConfiguration, store: StateStore, fallbackKnownHosts: String) {
     self.configuration = configuration
     self.store = store
+    self.fallbackKnownHosts = fallbackKnownHosts
   }
 
   public var destination: String { "\(configuration.user)@\(configuration.server ?? ""):\(configuration.port)" }
 
-  public func arguments(request: String) -> [String] {
+  public func arguments(request: String, knownHosts: String) -> [String] {
     [
       "-F", "/dev/null",
       "-i", store.keyPath,
@@ -30,7 +33,7 @@ public struct SSHTransport: Sendable {
       "-o", "IdentityAgent=none",
       "-o", "BatchMode=yes",
       "-o", "StrictHostKeyChecking=yes",
-      "-o", "UserKnownHostsFile=\(store.knownHostsPath)",
+      "-o", "UserKnownHostsFile=\(knownHosts)",
       "-o", "GlobalKnownHostsFile=/dev/null",
       "-o", "HostKeyAlias=\(Self.alias)",
       "-o", "UpdateHostKeys=no",
@@ -48,11 +51,11 @@ public struct SSHTransport: Sendable {
   /// Sends one request and returns the server's reply. Transport failures (no connection,
   /// host key, refused key, timeout) and answers that are not the protocol's are errors.
   public func send(request: String, body: [UInt8]) throws(ClientError) -> RegistrationReply {
-    try pinHostKey()
+    let knownHosts = try pinHostKey()
     guard access(store.keyPath, R_OK) == 0 else {
       throw .transport("no client key \(store.keyPath): run 'monitoring-info-sync enroll' first")
     }
-    let result = try ChildProcess.run("ssh", arguments(request: request), input: body, timeout: Double(configuration.timeout))
+    let result = try ChildProcess.run("ssh", arguments(request: request, knownHosts: knownHosts), input: body, timeout: Double(configuration.timeout))
     if result.timedOut {
       throw .transport("no answer from \(destination) within \(configuration.timeout) s (timeout)")
     }
@@ -70,7 +73,8 @@ public struct SSHTransport: Sendable {
 
   /// Writes known_hosts from `server_key`: a whole key directly; a fingerprint by asking the
   /// server for its keys (ssh-keyscan) and keeping the one that matches.
-  func pinHostKey() throws(ClientError) {
+  /// Returns the known_hosts file to use.
+  func pinHostKey() throws(ClientError) -> String {
     guard let text = configuration.serverKey else {
       throw .configuration("'server_key' is not set: confirm the server's host key ('monitoring-info-sync discover' shows it) and set it in the configuration")
     }
@@ -84,14 +88,23 @@ public struct SSHTransport: Sendable {
       if let bytes = try? FileReader.read(store.knownHostsPath, limit: 1 << 16),
         let known = HostKey(line: String(decoding: bytes, as: UTF8.self)), known.fingerprint == fingerprint
       {
-        return
+        return store.knownHostsPath
       }
       key = try scanKey(matching: fingerprint)
     }
     let line = Array("\(Self.alias) \(key.line)\n".utf8)
-    if let current = try? FileReader.read(store.knownHostsPath, limit: 1 << 16), current == line { return }
-    try store.ensureDirectory()
-    try StateStore.writeAtomically(line, to: store.knownHostsPath, mode: 0o644)
+    if let current = try? FileReader.read(store.knownHostsPath, limit: 1 << 16), current == line { return store.knownHostsPath }
+    do {
+      try store.ensureDirectory()
+      try StateStore.writeAtomically(line, to: store.knownHostsPath, mode: 0o644)
+      return store.knownHostsPath
+    } catch {
+      // A full or read-only state directory must not stop the registration itself.
+      let directory = String(fallbackKnownHosts[..<fallbackKnownHosts.lastIndex(of: "/")!])
+      try StateStore(directory: directory).ensureDirectory()
+      try StateStore.writeAtomically(line, to: fallbackKnownHosts, mode: 0o644)
+      return fallbackKnownHosts
+    }
   }
 
   private func scanKey(matching fingerprint: String) throws(ClientError) -> HostKey {
@@ -118,7 +131,8 @@ public struct SSHTransport: Sendable {
     return text.isEmpty ? "ssh failed" : text
   }
 
+  /// The last non-empty line (ssh ends lines with CR LF, one Character in Swift).
   static func lastLine(_ text: String) -> String {
-    text.split(separator: "\n").last.map { $0.trimmingSpace } ?? ""
+    text.split(whereSeparator: \.isNewline).last.map { $0.trimmingSpace } ?? ""
   }
 }

@@ -21,7 +21,9 @@ public struct Sync: Sendable {
     self.host = host ?? (configuration.isConfigured ? HostIdentity.name(configured: configuration.host) : configuration.host ?? "")
   }
 
-  public var transport: SSHTransport { SSHTransport(configuration: configuration, store: store) }
+  public var transport: SSHTransport {
+    SSHTransport(configuration: configuration, store: store, fallbackKnownHosts: fallbackDirectory + "/known_hosts")
+  }
 
   public func collect() throws(ClientError) -> FragmentCollection {
     try FragmentCollector(paths: paths, exclude: configuration.exclude, hostName: host).collect()
@@ -130,7 +132,6 @@ public struct Sync: Sendable {
       } else {
         noted.lastError! += "; and the state could not be saved: \(error.description)"
       }
-      mkdir(paths.prefixed("/run"), 0o755)
       try? StateStore(directory: fallbackDirectory).save(noted)
     }
   }
