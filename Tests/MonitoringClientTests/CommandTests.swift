@@ -148,7 +148,7 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
 
   @Test func wrongHostKeyIsAHostKeyError() throws {
     // A real sshd with its own host key; server_key pins another one.
-    let sshd = try PrivateSSHD()
+    let sshd = try BareSSHD()
     defer { sshd.stop() }
     let root = try configuredRoot(port: sshd.port)
     let result = try root.run([])
@@ -158,7 +158,7 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
   }
 
   @Test func aFingerprintPinIsResolvedWithKeyscanAndAMismatchRefused() throws {
-    let sshd = try PrivateSSHD()
+    let sshd = try BareSSHD()
     defer { sshd.stop() }
     let root = try configuredRoot(port: sshd.port)
     let wrong = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"

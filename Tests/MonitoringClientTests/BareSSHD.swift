@@ -8,7 +8,7 @@ import Glibc
 /// A private sshd on 127.0.0.1 with its own host key that accepts no client key at all
 /// (`AuthorizedKeysFile none`): enough for the transport faults that happen before any
 /// receiver runs (host key mismatch, refused key). Stopped by PID.
-final class PrivateSSHD {
+final class BareSSHD {
   let directory: String
   let port: Int
   let pid: pid_t
@@ -49,7 +49,7 @@ final class PrivateSSHD {
     while Date() < deadline, !(FileManager.default.fileExists(atPath: directory + "/sshd.pid") && Self.accepts(port)) { usleep(10_000) }
     guard started.succeeded, let text = try? String(contentsOfFile: directory + "/sshd.pid", encoding: .utf8),
       let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    else { throw PrivateSSHDError(message: "sshd did not start: \(started.stderr)") }
+    else { throw BareSSHDError(message: "sshd did not start: \(started.stderr)") }
     self.pid = pid
   }
 
@@ -59,7 +59,7 @@ final class PrivateSSHD {
     if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
   }
 
-  struct PrivateSSHDError: Error { var message: String }
+  struct BareSSHDError: Error { var message: String }
 
   static func accepts(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
