@@ -8,6 +8,9 @@ let package = Package(
     .executable(name: "monitoring-info-lint", targets: ["monitoring-info-lint"]),
     .executable(name: "check_monitoring_info", targets: ["check_monitoring_info"]),
     .executable(name: "monitoring-info-sync", targets: ["monitoring-info-sync"]),
+    .executable(name: "monitoring-info-receive", targets: ["monitoring-info-receive"]),
+    .executable(name: "auto-monitor-authorized-keys", targets: ["auto-monitor-authorized-keys"]),
+    .executable(name: "auto-monitor-server", targets: ["auto-monitor-server"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,5 +45,13 @@ let package = Package(
     .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg"]),
     .executableTarget(name: "monitoring-info-sync", dependencies: ["MonitoringClient"]),
     .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"], exclude: ["Fixtures"]),
+    // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
+    // the receiver runs once per registration. libcrypto (tickets, key index) is loaded on use.
+    .target(name: "CLibCrypto"),
+    .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "CLibCrypto"]),
+    .executableTarget(name: "monitoring-info-receive", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .executableTarget(name: "auto-monitor-authorized-keys", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .executableTarget(name: "auto-monitor-server", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .testTarget(name: "AutoMonitorServerTests", dependencies: ["AutoMonitorServer", "MonitoringInfo", "TestKit"]),
   ]
 )
