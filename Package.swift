@@ -7,6 +7,7 @@ let package = Package(
     .library(name: "MonitoringInfo", targets: ["MonitoringInfo"]),
     .executable(name: "monitoring-info-lint", targets: ["monitoring-info-lint"]),
     .executable(name: "check_monitoring_info", targets: ["check_monitoring_info"]),
+    .executable(name: "monitoring-info-sync", targets: ["monitoring-info-sync"]),
     .executable(name: "monitoring-info-receive", targets: ["monitoring-info-receive"]),
     .executable(name: "auto-monitor-authorized-keys", targets: ["auto-monitor-authorized-keys"]),
     .executable(name: "auto-monitor-server", targets: ["auto-monitor-server"]),
@@ -39,6 +40,11 @@ let package = Package(
     .testTarget(
       name: "MonitoringChecksTests", dependencies: ["MonitoringChecks", "TestKit"],
       exclude: ["Fixtures"]),
+    // The client monitoring-info-sync: fragment collection, dpkg state (through CAptPkg), payload,
+    // transport over the system ssh, state and retry, discovery. No Foundation: dpkg runs it.
+    .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg"]),
+    .executableTarget(name: "monitoring-info-sync", dependencies: ["MonitoringClient"]),
+    .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"], exclude: ["Fixtures"]),
     // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
     // the receiver runs once per registration. libcrypto (tickets, key index) is loaded on use.
     .target(name: "CLibCrypto"),
