@@ -35,8 +35,8 @@ import TestKit
     let root = try DpkgRoot()
     defer { root.remove() }
     let deb = built.deb("auto-monitor-client").path
-    // Server, account (empty line: keep the default), fingerprint.
-    let answers = "monitor.example.org\n\nSHA256:uJ0pRfbDZ2bw9sXFE2RcBnQj1+fvsoKwqnFBxl8XNfs\n"
+    // Server, account, fingerprint, typed ahead.
+    let answers = "monitor.example.org\nautomon\nSHA256:uJ0pRfbDZ2bw9sXFE2RcBnQj1+fvsoKwqnFBxl8XNfs\n"
     let transcript = try onTerminal(
       ["dpkg", "--root=\(root.path.path)", "--force-script-chrootless", "--force-depends", "-i", deb],
       environment: root.environment(frontend: "readline").merging(["DEBIAN_PRIORITY": "low"]) { $1 }, input: answers)

@@ -3,7 +3,8 @@ import TestKit
 
 /// A throw-away dpkg installation: `dpkg --root=DIR --force-script-chrootless`, so maintainer
 /// scripts run on this machine with `DPKG_ROOT` set, and a debconf database of its own inside
-/// the root (`DEBCONF_SYSTEMRC`), so nothing touches the machine's dpkg or debconf state.
+/// the root (debconf reads `$DPKG_ROOT/etc/debconf.conf` and puts `$DPKG_ROOT` in front of
+/// its database paths), so nothing touches the machine's dpkg or debconf state.
 /// Dependencies are not installed into the root (`--force-depends`): the packages' own files
 /// and scripts are what is under test.
 struct DpkgRoot {
@@ -23,12 +24,12 @@ struct DpkgRoot {
 
       Name: configdb
       Driver: File
-      Filename: \(path.path)/var/cache/debconf/config.dat
+      Filename: /var/cache/debconf/config.dat
 
       Name: templatedb
       Driver: File
       Mode: 644
-      Filename: \(path.path)/var/cache/debconf/templates.dat
+      Filename: /var/cache/debconf/templates.dat
 
       """
     try debconf.write(to: debconfConfiguration, atomically: true, encoding: .utf8)
@@ -37,7 +38,8 @@ struct DpkgRoot {
   var debconfConfiguration: URL { path.appendingPathComponent("etc/debconf.conf") }
 
   func environment(frontend: String = "noninteractive") -> [String: String] {
-    ["DEBCONF_SYSTEMRC": debconfConfiguration.path, "DEBIAN_FRONTEND": frontend, "DEBCONF_NOWARNINGS": "yes"]
+    // DPKG_ROOT for debconf-set-selections and debconf-show; dpkg sets it for the scripts.
+    ["DPKG_ROOT": path.path, "DEBIAN_FRONTEND": frontend, "DEBCONF_NOWARNINGS": "yes"]
   }
 
   /// Runs dpkg on this root; throws with dpkg's output when it fails.

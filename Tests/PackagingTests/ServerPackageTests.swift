@@ -11,8 +11,9 @@ import TestKit
 
   @Test(.enabled(if: serverBuilt)) func installConfigurePurgeOnAThrowAwayHost() throws {
     let built = try PackageBuild.shared()
-    let host = try ThrowAwayHost(address: "198.18.1.1/24")
-    defer { host.destroy() }
+    let hosts = try TestHosts()
+    defer { hosts.destroyAll() }
+    let host = try hosts.create(address: "198.18.1.1/24")
 
     #expect(try host.run("nagios4 -v /etc/nagios4/nagios.cfg >/dev/null && echo verifies") == "verifies\n")
     try host.run(
@@ -44,35 +45,3 @@ import TestKit
   }
 }
 
-/// One host of tools/testhost, destroyed by `destroy()`.
-struct ThrowAwayHost {
-  static let tool = BuildPaths.packageRoot.appendingPathComponent("tools/testhost").path
-  let name: String
-  let directory: String
-
-  init(address: String) throws {
-    name = "h" + String(UUID().uuidString.prefix(8)).lowercased()
-    directory = try temporaryDirectory("mi-testhost").path
-    try tool(["create", name, address])
-  }
-
-  @discardableResult
-  func tool(_ arguments: [String], stdin: String? = nil) throws -> String {
-    var environment = ProcessInfo.processInfo.environment
-    environment["TESTHOST_DIR"] = directory
-    let result = try runProgram(Self.tool, arguments, environment: environment, stdin: stdin.map { Data($0.utf8) })
-    guard result.succeeded else {
-      throw PackagingFailure("testhost \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stdout)\(result.stderr)")
-    }
-    return result.stdout
-  }
-
-  /// Runs a shell script as root inside the host; throws when it fails.
-  @discardableResult
-  func run(_ script: String) throws -> String { try tool(["run", name, "sh", "-c", script]) }
-
-  func destroy() {
-    _ = try? tool(["destroy", name])
-    try? FileManager.default.removeItem(atPath: directory)
-  }
-}
