@@ -281,7 +281,8 @@ struct NagiosApply {
 
   func reloadNagios(_ main: NagiosMainConfig) -> (reloaded: Bool, message: String) {
     guard let bytes = try? FileReader.read(main.lockFile, limit: 64),
-      let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingSpaces), pid > 1, kill(pid, 0) == 0
+      // Debian's init script writes the pid with a newline.
+      let pid = Int32(String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self).trimmingSpaces), pid > 1, kill(pid, 0) == 0
     else { return (false, "Nagios is not running: it reads this configuration when it starts") }
     let before = modificationTime(main.objectCache)
     guard kill(pid, SIGHUP) == 0 else { return (false, "cannot signal Nagios (pid \(pid)): \(errnoText())") }
