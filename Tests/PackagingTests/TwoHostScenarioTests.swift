@@ -60,6 +60,26 @@ import TestKit
     #expect(!objects.contains("brian-web"))
   }
 
+  /// Joe: one host, the client installed with nobody answering anything (no server known,
+  /// none announced), then a service package. Nothing is configured, no key is made, the
+  /// trigger does nothing and nothing is recorded as an error.
+  @Test(.enabled(if: runtimeBuilt)) func joeStaysSilent() throws {
+    let built = try PackageBuild.shared()
+    let hosts = try TestHosts()
+    defer { hosts.destroyAll() }
+    let c = try hosts.create("c", address: "198.18.5.1/24")
+    try c.run(
+      "DEBIAN_FRONTEND=noninteractive dpkg -i '\(built.deb("auto-monitor-client").path)' '\(built.deb("dh-monitoringinfo").path)' >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    try c.run(servicePackage("joe-lamp", version: "1.0", port: 80))
+    let install = try c.run("DEBIAN_FRONTEND=noninteractive dpkg -i /tmp/build/joe-lamp_1.0_all.deb 2>&1")
+    #expect(!install.lowercased().contains("error"), "\(install)")
+    #expect(try c.run("grep -v '^#' /etc/auto-monitor/client.conf | grep -c . || true") == "0\n")
+    #expect(try c.run("test -e /var/lib/auto-monitor-client/id_ed25519 && echo key || echo no-key") == "no-key\n")
+    let status = try c.run("monitoring-info-sync --status 2>&1")
+    #expect(status.hasPrefix("No registration server configured"), "\(status)")
+    #expect(try c.run("test -e /var/lib/auto-monitor-client/state.json && cat /var/lib/auto-monitor-client/state.json || echo no-state") == "no-state\n")
+  }
+
   /// A script that builds a service package with the installed dh-monitoringinfo into /tmp/build.
   func servicePackage(_ name: String, version: String, port: Int) -> String {
     """
