@@ -58,6 +58,13 @@ import TestKit
     #expect(!registration.contains("brian-web"), "\(registration)")
     let objects = try a.run("cat /var/lib/nagios4/objects.cache")
     #expect(!objects.contains("brian-web"))
+
+    // B leaves: purging the client deregisters the host, and its services leave Nagios.
+    try b.run("dpkg -P auto-monitor-client >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    #expect(try a.run("test -e /var/lib/auto-monitor-server-nagios/registrations/\(b.name).json && echo present || echo absent") == "absent\n")
+    let gone = try a.run(
+      "for i in $(seq 1 60); do grep -q 'allan-web' /var/lib/nagios4/objects.cache || { echo gone; exit 0; }; sleep 0.5; done; echo still-there")
+    #expect(gone == "gone\n")
   }
 
   /// Joe: one host, the client installed with nobody answering anything (no server known,
