@@ -117,24 +117,30 @@ public struct FragmentCollector: Sendable {
     let report = Linter(validator: FragmentValidator(hostName: hostName)).lint(sources)
     // Invalid sections are left out and reported; a name defined twice is an omission below.
     collection.findings = report.diagnostics.filter { $0.severity == .error && $0.rule != .duplicateService }
-    var taken: [String: String] = [:]
+    var taken: [String: (source: String, service: RegisteredService)] = [:]
     for (file, fileReport) in zip(collection.files, report.files) {
       for definition in fileReport.services {
         if exclusions.excludesService(definition.name) {
           collection.omissions.append(.init(subject: definition.name, reason: "service excluded in \(paths.configuration)"))
           continue
         }
-        // The first definition of a name wins: fragments in name order, then defaults.
+        let service = RegisteredService(
+          name: definition.name, type: definition.type.rawValue, source: file.source, params: definition.explicitParameters)
+        // The first definition of a name wins: fragments in name order, then defaults. Defaults
+        // that say the same (every nginx flavour ships one) count once without a word.
         if let first = taken[definition.name] {
+          if case .defaults = file.origin, first.source.hasPrefix("defaults/"),
+            first.service.type == service.type, first.service.params == service.params
+          {
+            continue
+          }
           collection.omissions.append(.init(
             subject: "\(definition.name) in \(file.source)",
-            reason: "service name already defined in \(first), which comes first and wins; rename one"))
+            reason: "service name already defined in \(first.source), which comes first and wins; rename one"))
           continue
         }
-        taken[definition.name] = file.source
-        collection.services.append(RegisteredService(
-          name: definition.name, type: definition.type.rawValue, source: file.source,
-          params: definition.explicitParameters))
+        taken[definition.name] = (file.source, service)
+        collection.services.append(service)
       }
     }
     return collection

@@ -1,5 +1,6 @@
 import Foundation
 import MonitoringClient
+import TestKit
 import Testing
 
 @Suite struct CollectionTests {
@@ -144,5 +145,39 @@ import Testing
     ])
     try root.fragment("libfoo", "[foo]\ntype = tcp\nport = 7\n")
     #expect(try root.collect().services.map(\.name) == ["foo"])
+  }
+}
+
+@Suite struct ShippedDefaultsTests {
+  static let directory = Client.packageRoot + "/defaults"
+  static let files: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".conf") }.sorted()
+
+  @Test func atLeastTheIssuesPackages() {
+    let wanted = [
+      "apache2", "nginx", "nginx-core", "nginx-light", "nginx-full", "nginx-extras", "openssh-server", "postfix",
+      "exim4-daemon-light", "exim4-daemon-heavy", "dovecot-imapd", "dovecot-pop3d", "slapd", "bind9", "unbound",
+      "postgresql", "mariadb-server", "redis-server", "memcached", "squid", "lighttpd", "tomcat10", "ntpsec", "samba", "cups",
+    ]
+    #expect(Set(wanted).subtracting(Self.files.map { String($0.dropLast(5)) }).isEmpty)
+    #expect(Self.files.count >= 20)
+  }
+
+  /// Each default stands alone (only one exim4 or nginx flavour is ever installed), so each
+  /// is linted by itself.
+  @Test(arguments: files) func passesTheLinter(file: String) throws {
+    let result = try runProgram(BuildPaths.executable("monitoring-info-lint").path, [Self.directory + "/" + file])
+    #expect(result.status == 0, "\(file): \(result.stdout)\(result.stderr)")
+  }
+
+  @Test func nginxFlavoursCountOnceAndQuietly() throws {
+    let root = try TestRoot()
+    for flavour in ["nginx", "nginx-light"] {
+      try root.defaults(flavour, try String(contentsOfFile: Self.directory + "/\(flavour).conf", encoding: .utf8))
+    }
+    try root.setPackages([PackageRecord(name: "nginx"), PackageRecord(name: "nginx-light")])
+    let collection = try root.collect()
+    #expect(collection.services.map(\.name) == ["nginx"])
+    #expect(collection.services[0].source == "defaults/nginx-light.conf")
+    #expect(collection.omissions.isEmpty)
   }
 }
