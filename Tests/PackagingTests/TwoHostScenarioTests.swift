@@ -67,6 +67,30 @@ import TestKit
     #expect(gone == "gone\n")
   }
 
+  /// Discovery: A announces itself with Avahi; the client's configuration step on B offers it
+  /// as the server (a noninteractive install takes the offer) but does not trust its host key.
+  @Test(.enabled(if: runtimeBuilt)) func discoveryOffersTheServer() throws {
+    let built = try PackageBuild.shared()
+    let hosts = try TestHosts()
+    defer { hosts.destroyAll() }
+    let a = try hosts.create("a", address: "198.18.7.1/24")
+    let b = try hosts.create("b", address: "198.18.7.2/24")
+    try hosts.link(a, b)
+    try a.run(
+      "dpkg --force-depends -i '\(built.deb("auto-monitor-plugins").path)' '\(built.deb("auto-monitor-server-nagios").path)' >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    #expect(try a.run("grep -c '_auto-monitor._tcp' /etc/avahi/services/auto-monitor.service") == "1\n")
+    try a.startAvahi()
+    try b.startAvahi()
+    // B sees the announcement before it installs anything (avahi-browse answers in about 1 s).
+    let browsed = try b.run("for i in 1 2 3 4 5; do avahi-browse -rpt _auto-monitor._tcp | grep -q '^=.*IPv4' && exit 0; sleep 1; done; echo none")
+    #expect(browsed.isEmpty, "no announcement from A")
+    try b.run(
+      "DEBIAN_FRONTEND=noninteractive dpkg -i '\(built.deb("auto-monitor-client").path)' >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    let lines = try b.run("grep -v '^#' /etc/auto-monitor/client.conf")
+    #expect(lines.contains("server = \(a.name).local\n"), "\(lines)")
+    #expect(!lines.contains("server_key"), "\(lines)")
+  }
+
   /// Joe: one host, the client installed with nobody answering anything (no server known,
   /// none announced), then a service package. Nothing is configured, no key is made, the
   /// trigger does nothing and nothing is recorded as an error.
