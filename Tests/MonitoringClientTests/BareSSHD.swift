@@ -15,7 +15,8 @@ final class BareSSHD {
   let hostKeyBase64: String
   let hostKeyFingerprint: String
 
-  init() throws {
+  /// `authorizedKeys`: lines for root's keys (a forced command each), or none accepted.
+  init(authorizedKeys: String? = nil) throws {
     directory = NSTemporaryDirectory() + "mi-client-sshd-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     TempDirectories.shared.add(directory)
@@ -26,6 +27,7 @@ final class BareSSHD {
     hostKeyBase64 = String(publicKey[1])
     hostKeyFingerprint = try runProgram("ssh-keygen", ["-lf", key + ".pub"]).stdout.split(separator: " ")[1].description
     port = allocatePort()
+    if let authorizedKeys { try authorizedKeys.write(toFile: directory + "/authorized_keys", atomically: true, encoding: .utf8) }
     let config = directory + "/sshd_config"
     try """
       Port \(port)
@@ -34,7 +36,8 @@ final class BareSSHD {
       PidFile \(directory)/sshd.pid
       UsePAM no
       PermitTTY no
-      AuthorizedKeysFile none
+      AuthorizedKeysFile \(authorizedKeys == nil ? "none" : directory + "/authorized_keys")
+      PermitRootLogin prohibit-password
       PasswordAuthentication no
       KbdInteractiveAuthentication no
       AllowTcpForwarding no

@@ -205,4 +205,24 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
       #expect(root.state?.contains("Connection refused") == true)
     }
   }
+
+  /// A server whose forced command answers garbage, or never answers after login: the
+  /// answer is refused as not the protocol's, the silence ends at the total timeout.
+  @Test(arguments: [("printf 'HTTP/1.0 200 OK'", "no valid reply"), ("sleep 30", "within 3 s (timeout)")])
+  func garbageAndSilenceAfterLogin(command: String, expected: String) throws {
+    let root = try configuredRoot(port: 1, timeout: 3)
+    let publicKey = try String(contentsOfFile: root.path + "/var/lib/auto-monitor-client/id_ed25519.pub", encoding: .utf8)
+    let sshd = try BareSSHD(authorizedKeys: "restrict,command=\"\(command)\" \(publicKey)")
+    defer { sshd.stop() }
+    var text = root.read("etc/auto-monitor/client.conf")!
+    text = text.replacingOccurrences(of: "port = 1\n", with: "port = \(sshd.port)\nuser = root\n")
+      .replacingOccurrences(of: #"server_key = ssh-ed25519 \S+"#, with: "server_key = \(sshd.hostKeyFingerprint)", options: .regularExpression)
+    try root.configure(text)
+    let start = Date()
+    let result = try root.run([])
+    #expect(Date().timeIntervalSince(start) < 15)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains(expected), "\(result.stderr)")
+    #expect(try root.run(["--status"]).stdout.contains(expected))
+  }
 }
