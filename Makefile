@@ -36,6 +36,7 @@ bench: release
 	bench/lint
 	bench/dh
 	bench/plugin
+	bench/client
 
 clean:
 	rm -rf .build bench/out

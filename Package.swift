@@ -9,6 +9,10 @@ let package = Package(
     .executable(name: "check_monitoring_info", targets: ["check_monitoring_info"]),
     // For bench/fuzz (the registration reader and the token-file parser).
     .library(name: "MonitoringChecks", targets: ["MonitoringChecks"]),
+    .executable(name: "monitoring-info-sync", targets: ["monitoring-info-sync"]),
+    .executable(name: "monitoring-info-receive", targets: ["monitoring-info-receive"]),
+    .executable(name: "auto-monitor-authorized-keys", targets: ["auto-monitor-authorized-keys"]),
+    .executable(name: "auto-monitor-server", targets: ["auto-monitor-server"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,5 +42,21 @@ let package = Package(
     .testTarget(
       name: "MonitoringChecksTests", dependencies: ["MonitoringChecks", "TestKit"],
       exclude: ["Fixtures"]),
+    // The client monitoring-info-sync: fragment collection, dpkg state (through CAptPkg), payload,
+    // transport over the system ssh, state and retry, discovery. No Foundation: dpkg runs it.
+    .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg"]),
+    .executableTarget(name: "monitoring-info-sync", dependencies: ["MonitoringClient"]),
+    .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"], exclude: ["Fixtures"]),
+    // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
+    // the receiver runs once per registration. libcrypto (tickets, key index) is loaded on use.
+    .target(name: "CLibCrypto"),
+    .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "CLibCrypto"]),
+    .executableTarget(name: "monitoring-info-receive", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .executableTarget(name: "auto-monitor-authorized-keys", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .executableTarget(name: "auto-monitor-server", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
+    .testTarget(name: "AutoMonitorServerTests", dependencies: ["AutoMonitorServer", "MonitoringInfo", "TestKit"]),
+    // debian/: the package build, lintian on it, install/upgrade/remove/purge in dpkg roots,
+    // debconf through real frontends.
+    .testTarget(name: "PackagingTests", dependencies: ["TestKit"]),
   ]
 )

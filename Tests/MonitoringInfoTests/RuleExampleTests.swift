@@ -42,7 +42,7 @@ import Testing
     }
   }
 
-  /// DESIGN section 4 fixes these names and severities; none may be renamed.
+  /// These names and severities are published (docs/format-reference.md, "Lint tags"); none may be renamed.
   @Test func designTagTableIsImplemented() {
     let design: [String: Severity] = [
       "monitoring-info-syntax-error": .error, "monitoring-info-key-outside-section": .error,

@@ -6,7 +6,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
   case lintian
   /// `PATH<TAB>LINE<TAB>SEVERITY<TAB>TAG<TAB>NOTE`, read by the lintian check.
   case tsv
-  /// `{"diagnostics":[...]}` (DESIGN section 4).
+  /// `{"diagnostics":[...]}` (monitoring-info-lint(1)).
   case json
 
   /// Renders all findings of a report. `package` names the package in the lintian format;

@@ -1,5 +1,5 @@
 extension Rule {
-  /// Every tag, in the order of DESIGN section 4.
+  /// Every tag, in the order of docs/format-reference.md ("Lint tags").
   public static let all: [Rule] = [
     .syntaxError, .keyOutsideSection, .invalidServiceName, .duplicateSection, .duplicateKey,
     .missingType, .unknownType, .unknownKey, .missingRequiredKey, .invalidValue,

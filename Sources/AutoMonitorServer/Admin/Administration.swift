@@ -1,0 +1,223 @@
+import Glibc
+import MonitoringInfo
+
+/// The administrator's commands (`auto-monitor-server`), each returning what to print in both
+/// forms. Nothing here knows Nagios beyond the backend it is given.
+public struct Administration {
+  public struct Output {
+    public var text: String
+    public var json: JSONValue
+    public var status: Int32 = 0
+    public init(text: String, json: JSONValue, status: Int32 = 0) {
+      self.text = text
+      self.json = json
+      self.status = status
+    }
+  }
+
+  public let settings: ServerSettings
+  public let backend: any MonitoringBackend
+  public init(settings: ServerSettings, backend: any MonitoringBackend) {
+    self.settings = settings
+    self.backend = backend
+  }
+
+  var store: RegistrationStore { RegistrationStore(settings: settings) }
+  var bindings: KeyBindings { KeyBindings(settings: settings) }
+  var pending: PendingRequests { PendingRequests(settings: settings) }
+
+  public func list() -> Output {
+    let now = Int(time(nil))
+    let quarantined = ApplyStatus.load(settings)?["quarantined"]?.objectValue ?? [:]
+    var rows: [JSONValue] = []
+    var text = ""
+    let hosts = Set(store.hosts()).union(bindings.hosts()).sorted()
+    for host in hosts {
+      let services = store.payload(host)?.services.map(\.name) ?? []
+      let modified = store.modified(host)
+      let stale = modified.map { now - $0 > settings.staleDays * 86400 } ?? false
+      var row: [String: JSONValue] = [
+        "host": .string(host), "services": .array(services.map { .string($0) }), "stale": .bool(stale),
+        "enrolled": .bool(bindings.key(of: host) != nil), "quarantined": .bool(quarantined[host] != nil),
+      ]
+      row["last_registration"] = modified.map { .number($0) } ?? .null
+      rows.append(.object(row))
+      var flags: [String] = []
+      if stale { flags.append("stale") }
+      if quarantined[host] != nil { flags.append("quarantined") }
+      if bindings.key(of: host) == nil { flags.append("no key") }
+      text += "\(host)  \(services.count) service(s): \(services.joined(separator: " "))"
+      text += "  last registration: \(modified.map(Self.date) ?? "never")"
+      text += flags.isEmpty ? "\n" : "  [\(flags.joined(separator: ", "))]\n"
+    }
+    let requests = pending.all()
+    if !requests.isEmpty {
+      text += "\npending enrollment requests (auto-monitor-server accept HOST | reject HOST):\n"
+      for request in requests { text += "  \(request.host)  \(request.key.type) \(request.key.fingerprint)  since \(Self.date(request.time))\n" }
+    }
+    if hosts.isEmpty && requests.isEmpty { text = "no hosts registered and no pending enrollment requests\n" }
+    return Output(text: text, json: .object(["hosts": .array(rows), "pending": .array(requests.map(Self.json))]))
+  }
+
+  public func show(_ host: String) -> Output {
+    guard HostName.isValid(host) else { return invalid(host) }
+    let payload = store.payload(host)
+    let key = bindings.key(of: host)
+    let requests = pending.all().filter { $0.host == host }
+    let reason = ApplyStatus.load(settings)?["quarantined"]?[host]?.stringValue
+    guard payload != nil || key != nil || !requests.isEmpty else {
+      return Output(text: "\(host): unknown host\n", json: .object(["host": .string(host), "error": .string("unknown host")]), status: 3)
+    }
+    var text = "host: \(host)\n"
+    text += "key: \(key.map { "\($0.type) \($0.fingerprint)" } ?? "none")\n"
+    text += "last registration: \(store.modified(host).map(Self.date) ?? "never")\n"
+    if let reason { text += "quarantined: \(reason)\n" }
+    for request in requests { text += "pending key: \(request.key.type) \(request.key.fingerprint)\n" }
+    for service in payload?.services ?? [] {
+      text += "service \(service.name): type \(service.type), from \(service.source)\n"
+      for (name, value) in service.params.sorted(by: { $0.key < $1.key }) {
+        let shown = name.contains("password") || name.contains("secret") ? "(hidden)" : value
+        text += "    \(name) = \(shown)\n"
+      }
+    }
+    var json: [String: JSONValue] = [
+      "host": .string(host), "services": payload?.json["services"] ?? .array([]),
+      "pending": .array(requests.map(Self.json)),
+    ]
+    json["key"] = key.map { .object(["type": .string($0.type), "fingerprint": .string($0.fingerprint)]) } ?? .null
+    json["quarantined"] = reason.map { .string($0) } ?? .null
+    return Output(text: text, json: .object(json))
+  }
+
+  /// Binds the pending key of HOST. With several pending keys for one name the administrator
+  /// names the one to accept by fingerprint.
+  public func accept(_ host: String, fingerprint: String?) -> Output {
+    guard HostName.isValid(host) else { return invalid(host) }
+    var candidates = pending.all().filter { $0.host == host }
+    if let fingerprint { candidates = candidates.filter { $0.key.fingerprint == fingerprint } }
+    guard let chosen = candidates.first else {
+      return failure("no pending enrollment request for \(host)\(fingerprint.map { " with key \($0)" } ?? "")", status: 3)
+    }
+    guard candidates.count == 1 else {
+      let keys = candidates.map { "  \($0.key.fingerprint)" }.joined(separator: "\n")
+      return failure("\(candidates.count) keys ask to enroll as \(host); accept one with --key FINGERPRINT:\n\(keys)", status: 1)
+    }
+    do {
+      try bindings.bind(chosen.key, to: host)
+      for request in pending.all() where request.host == host { try pending.remove(request) }
+    } catch { return failure("\(error)") }
+    return Output(text: "accepted \(host) (\(chosen.key.fingerprint))\n",
+      json: .object(["host": .string(host), "accepted": .string(chosen.key.fingerprint)]))
+  }
+
+  public func reject(_ host: String) -> Output {
+    guard HostName.isValid(host) else { return invalid(host) }
+    let requests = pending.all().filter { $0.host == host }
+    guard !requests.isEmpty else { return failure("no pending enrollment request for \(host)", status: 3) }
+    do { for request in requests { try pending.remove(request) } } catch { return failure("\(error)") }
+    return Output(text: "rejected \(requests.count) request(s) for \(host)\n",
+      json: .object(["host": .string(host), "rejected": .number(requests.count)]))
+  }
+
+  public func ticket(_ host: String) -> Output {
+    guard HostName.isValid(host.lowercased()) else { return invalid(host) }
+    do {
+      try Tickets(settings: settings).ensureSecret()
+      let ticket = try Tickets(settings: settings).ticket(for: host.lowercased())
+      return Output(text: ticket + "\n", json: .object(["host": .string(host.lowercased()), "ticket": .string(ticket)]))
+    } catch { return failure("\(error)") }
+  }
+
+  /// The host leaves: registration, host file, key, pending requests; an apply follows.
+  public func forget(_ host: String) -> Output {
+    guard HostName.isValid(host) else { return invalid(host) }
+    do {
+      try store.remove(host)
+      try bindings.unbind(host)
+      for request in pending.all() where request.host == host { try pending.remove(request) }
+      try store.requestApply()
+    } catch { return failure("\(error)") }
+    return Output(text: "forgot \(host); its services leave Nagios with the next apply\n",
+      json: .object(["host": .string(host), "forgotten": .bool(true)]))
+  }
+
+  public func status() -> Output {
+    let status = ApplyStatus.load(settings)
+    let due = access(settings.applyMark, F_OK) == 0
+    var text = ""
+    if let status {
+      text += "last apply: \(status["time"]?.intValue.map(Self.date) ?? "?"): \(status["result"]?.stringValue ?? "?")"
+      text += " - \(status["message"]?.stringValue ?? "")\n"
+      if let error = status["error"]?.stringValue { text += "error:\n\(error)\n" }
+      text += "verifications: \(status["total_verifications"]?.intValue ?? 0), reloads: \(status["total_reloads"]?.intValue ?? 0)\n"
+      for (host, reason) in (status["quarantined"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+        text += "quarantined \(host): \(reason.stringValue ?? "")\n"
+      }
+    } else {
+      text += "no apply has run yet\n"
+    }
+    if due { text += "an apply is due (is 'auto-monitor-server watch' running?)\n" }
+    let failed = status?["result"]?.stringValue == "failed"
+    var json = status?.objectValue ?? [:]
+    json["apply_due"] = .bool(due)
+    return Output(text: text, json: .object(json), status: failed ? 1 : 0)
+  }
+
+  public func apply(retryQuarantined: Bool) -> Output {
+    let outcome = backend.apply(ApplyRequest(settings: settings, retryQuarantined: retryQuarantined))
+    var text = "\(outcome.result.rawValue): \(outcome.message)\n"
+    if let error = outcome.error { text += error + "\n" }
+    for (host, reason) in outcome.quarantined.sorted(by: { $0.key < $1.key }) { text += "quarantined \(host): \(reason)\n" }
+    var json: [String: JSONValue] = [
+      "result": .string(outcome.result.rawValue), "message": .string(outcome.message),
+      "verifications": .number(outcome.verifications), "reloads": .number(outcome.reloads),
+      "quarantined": .object(outcome.quarantined.mapValues { .string($0) }),
+    ]
+    if let error = outcome.error { json["error"] = .string(error) }
+    return Output(text: text, json: .object(json), status: outcome.result == .failed ? 1 : 0)
+  }
+
+  /// The Avahi service file with this server's real ssh host key fingerprint.
+  public func avahiService(hostKey: String, port: Int) -> Output {
+    guard let bytes = try? FileReader.read(hostKey, limit: 65536) else { return failure("cannot read \(hostKey)") }
+    let fields = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+    guard fields.count >= 2, let key = PublicKey(type: String(fields[0]), blob: String(fields[1])) else {
+      return failure("\(hostKey) is not an ssh public key")
+    }
+    let text = """
+      <?xml version="1.0" standalone='no'?>
+      <!DOCTYPE service-group SYSTEM "avahi-service.dtd">
+      <!-- Generated by auto-monitor-server avahi-service: clients discover the registration server. -->
+      <service-group>
+        <name replace-wildcards="yes">auto-monitor on %h</name>
+        <service>
+          <type>_auto-monitor._tcp</type>
+          <port>\(port)</port>
+          <txt-record>user=\(settings.user)</txt-record>
+          <txt-record>hostkey=\(key.fingerprint)</txt-record>
+        </service>
+      </service-group>
+
+      """
+    return Output(text: text, json: .object(["user": .string(settings.user), "hostkey": .string(key.fingerprint), "port": .number(port)]))
+  }
+
+  func invalid(_ host: String) -> Output { failure("'\(host)' is not a valid host name", status: 64) }
+
+  func failure(_ message: String, status: Int32 = 1) -> Output {
+    Output(text: message + "\n", json: .object(["error": .string(message)]), status: status)
+  }
+
+  static func json(_ request: PendingRequests.Request) -> JSONValue {
+    .object(["host": .string(request.host), "type": .string(request.key.type), "fingerprint": .string(request.key.fingerprint),
+             "time": .number(request.time)])
+  }
+
+  static func date(_ seconds: Int) -> String {
+    var t = time_t(seconds)
+    var parts = tm()
+    gmtime_r(&t, &parts)
+    func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
+  }
+}

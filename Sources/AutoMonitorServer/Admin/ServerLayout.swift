@@ -1,0 +1,42 @@
+import Glibc
+
+/// The state directory and who owns what (`auto-monitor-server setup`, run as root by the
+/// package's postinst and by tests). `automon` writes registrations, host files, keys and the
+/// apply mark; `nagios` writes generations, status and quarantine. Setgid directories give
+/// automon's files group nagios without automon being in that group.
+public enum ServerLayout {
+  public struct Entry: Sendable {
+    public var path: String
+    public var owner: String
+    public var group: String
+    public var mode: mode_t
+  }
+
+  public static func entries(_ settings: ServerSettings) -> [Entry] {
+    let a = settings.user, n = settings.nagiosUser
+    return [
+      Entry(path: settings.stateDirectory, owner: a, group: n, mode: 0o2750),
+      Entry(path: settings.registrations, owner: a, group: n, mode: 0o2750),
+      Entry(path: settings.hosts, owner: a, group: n, mode: 0o2750),
+      Entry(path: settings.keys, owner: a, group: a, mode: 0o700),
+      Entry(path: settings.pending, owner: a, group: a, mode: 0o700),
+      Entry(path: settings.applyDirectory, owner: a, group: n, mode: 0o2770),
+      Entry(path: settings.nagiosDirectory, owner: n, group: n, mode: 0o755),
+      Entry(path: settings.quarantine, owner: n, group: n, mode: 0o755),
+    ]
+  }
+
+  /// Creates what is missing and fixes owners and modes; then the ticket secret.
+  public static func create(_ settings: ServerSettings) throws(ServerError) {
+    for entry in entries(settings) {
+      if mkdir(entry.path, 0o700) != 0 && errno != EEXIST { throw ServerError("cannot create \(entry.path): \(errnoText())") }
+      guard let user = getpwnam(entry.owner) else { throw ServerError("no user '\(entry.owner)'") }
+      let uid = user.pointee.pw_uid
+      guard let group = getgrnam(entry.group) else { throw ServerError("no group '\(entry.group)'") }
+      guard chown(entry.path, uid, group.pointee.gr_gid) == 0, chmod(entry.path, entry.mode) == 0 else {
+        throw ServerError("cannot set owner and mode of \(entry.path): \(errnoText())")
+      }
+    }
+    try Tickets(settings: settings).ensureSecret()
+  }
+}

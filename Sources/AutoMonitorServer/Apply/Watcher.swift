@@ -1,0 +1,50 @@
+import Glibc
+
+/// `auto-monitor-server watch`: waits on inotify for the apply mark and applies once a burst
+/// of registrations has settled (no new mark for `quiet` ms, at most `longest` ms after the
+/// first), so a burst costs one verification and one reload. Runs in the foreground: under
+/// systemd, from the init script, or started directly by a test.
+public struct Watcher {
+  public let settings: ServerSettings
+  public let backend: any MonitoringBackend
+  public var quiet: Int32 = 300
+  public var longest: Int = 3000
+  public var log: (String) -> Void
+
+  public init(settings: ServerSettings, backend: any MonitoringBackend, log: @escaping (String) -> Void) {
+    self.settings = settings
+    self.backend = backend
+    self.log = log
+  }
+
+  public func run() throws(ServerError) -> Never {
+    let fd = inotify_init1(Int32(IN_CLOEXEC))
+    guard fd >= 0 else { throw ServerError("inotify_init1: \(errnoText())") }
+    guard inotify_add_watch(fd, settings.applyDirectory, UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)) >= 0 else {
+      throw ServerError("cannot watch \(settings.applyDirectory): \(errnoText())")
+    }
+    log("watching \(settings.applyMark)")
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      if access(settings.applyMark, F_OK) != 0 {
+        // Block until something happens in the apply directory.
+        _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if access(settings.applyMark, F_OK) != 0 { continue }
+      }
+      // Coalesce: wait until the marks stop coming.
+      let start = monotonicMilliseconds()
+      var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+      while monotonicMilliseconds() - start < longest, Glibc.poll(&poll, 1, quiet) > 0 {
+        _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      }
+      let outcome = backend.apply(ApplyRequest(settings: settings))
+      log("apply: \(outcome.result.rawValue): \(outcome.message)\(outcome.error.map { "\n" + $0 } ?? "")")
+    }
+  }
+}
+
+func monotonicMilliseconds() -> Int {
+  var now = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &now)
+  return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
+}

@@ -1,0 +1,48 @@
+import Glibc
+import MonitoringInfo
+
+/// Which key belongs to which host: `keys/HOST.key` holds the key (`TYPE BLOB`), and
+/// `keys/DIGEST.host` (SHA-256 of that line) names the host, so the AuthorizedKeysCommand finds
+/// a key with one lookup and confirms it against the full key. One key per host.
+public struct KeyBindings: Sendable {
+  public let settings: ServerSettings
+  public init(settings: ServerSettings) { self.settings = settings }
+
+  func keyFile(_ host: String) -> String { settings.keys + "/" + host + ".key" }
+  func indexFile(_ digest: String) -> String { settings.keys + "/" + digest + ".host" }
+
+  public func host(for key: PublicKey) -> String? {
+    guard let digest = try? key.digest(),
+      let bytes = try? FileReader.read(indexFile(digest), limit: 512)
+    else { return nil }
+    let host = String(decoding: bytes, as: UTF8.self).trimmingSpaces.split(separator: "\n").first.map(String.init) ?? ""
+    guard HostName.isValid(host), self.key(of: host) == key else { return nil }
+    return host
+  }
+
+  public func key(of host: String) -> PublicKey? {
+    guard let bytes = try? FileReader.read(keyFile(host), limit: PublicKey.maximumLength + 128) else { return nil }
+    let fields = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
+    guard fields.count == 2 else { return nil }
+    return PublicKey(type: String(fields[0]), blob: String(fields[1]))
+  }
+
+  public func hosts() -> [String] {
+    ((try? FileReader.files(in: settings.keys, withSuffix: ".key")) ?? []).map { String($0.dropLast(4)) }
+      .filter(HostName.isValid)
+  }
+
+  /// Binds `key` to `host`, replacing the host's previous key (the client made a new one).
+  /// The key file is written last: until then the index points at nothing that matches.
+  public func bind(_ key: PublicKey, to host: String) throws(ServerError) {
+    if let old = self.key(of: host), old != key { try AtomicFile.remove(indexFile(try old.digest())) }
+    if let other = self.host(for: key), other != host { try unbind(other) }
+    try AtomicFile.write(Array((host + "\n").utf8), to: indexFile(try key.digest()), mode: 0o600)
+    try AtomicFile.write(Array((key.line + "\n").utf8), to: keyFile(host), mode: 0o600)
+  }
+
+  public func unbind(_ host: String) throws(ServerError) {
+    if let old = key(of: host) { try AtomicFile.remove(indexFile(try old.digest())) }
+    try AtomicFile.remove(keyFile(host))
+  }
+}

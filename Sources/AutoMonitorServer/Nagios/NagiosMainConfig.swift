@@ -1,0 +1,28 @@
+import MonitoringInfo
+
+/// The few paths the apply step needs from `nagios.cfg` (Debian 12: pid in
+/// /run/nagios4/nagios.pid via lock_file, objects.cache, the command file).
+public struct NagiosMainConfig: Sendable {
+  public var lockFile = "/run/nagios4/nagios.pid"
+  public var objectCache = "/var/lib/nagios4/objects.cache"
+  public var commandFile = "/var/lib/nagios4/rw/nagios.cmd"
+  public var statusFile = "/var/lib/nagios4/status.dat"
+
+  public static func load(_ path: String) throws(ServerError) -> NagiosMainConfig {
+    var config = NagiosMainConfig()
+    let bytes: [UInt8]
+    do { bytes = try FileReader.read(path, limit: 1 << 20) } catch { throw ServerError("\(path): cannot read: \(error)") }
+    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+      guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
+      let key = line[..<eq].trimmingSpaces, value = line[line.index(after: eq)...].trimmingSpaces
+      switch key {
+      case "lock_file": config.lockFile = value
+      case "object_cache_file": config.objectCache = value
+      case "command_file": config.commandFile = value
+      case "status_file": config.statusFile = value
+      default: break
+      }
+    }
+    return config
+  }
+}

@@ -1,0 +1,161 @@
+import Glibc
+import MonitoringInfo
+
+/// The sshd forced command's logic: one request, one reply. The host identity is the key
+/// binding (`client`), never the payload; anything unexpected is refused and changes nothing.
+public struct Receiver: Sendable {
+  public enum Identity: Sendable {
+    /// A key bound to this host.
+    case bound(String)
+    /// A key nobody bound yet: it may only file an enrollment request.
+    case unbound(PublicKey)
+  }
+
+  public let settings: ServerSettings
+  public let backend: any MonitoringBackend
+
+  public init(settings: ServerSettings, backend: any MonitoringBackend) {
+    self.settings = settings
+    self.backend = backend
+  }
+
+  /// The reply and the exit status (0, 2 refused, 64 unknown request).
+  public func handle(request: String?, identity: Identity, input: () -> (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
+    let host: String
+    switch identity {
+    case .bound(let name): host = name
+    case .unbound(let key):
+      guard request == "enroll" else {
+        return refuse("", "this key is not enrolled: send 'enroll' first", status: request.map(Self.isKnown) == true ? 2 : 64)
+      }
+      return enrollUnbound(key: key, input: input())
+    }
+    switch request {
+    case "register": return register(host, input: input())
+    case "deregister": return deregister(host)
+    case "status": return status(host)
+    case "enroll": return enrollBound(host, input: input())
+    default:
+      return refuse(host, "unknown request '\(Self.printable(request ?? ""))' (known: register, deregister, status, enroll)", status: 64)
+    }
+  }
+
+  static func isKnown(_ request: String) -> Bool { ["register", "deregister", "status", "enroll"].contains(request) }
+
+  func register(_ host: String, input: (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
+    guard !input.tooLarge else { return refuse(host, "payload larger than \(RegistrationPayload.maximumSize) bytes") }
+    let payload: RegistrationPayload
+    do { payload = try RegistrationPayload.parse(input.bytes) } catch { return refuse(host, "malformed payload: \(error)") }
+    guard payload.host.lowercased() == host.lowercased() else {
+      return refuse(host, "payload names host '\(Self.printable(payload.host))' but this key is bound to \(host)")
+    }
+    var accepted: [RegisteredService] = []
+    var rejected: [RegistrationReply.Rejection] = []
+    for service in payload.services {
+      if !ServiceName.isValid(service.name) {
+        rejected.append(.init(name: Self.printable(service.name), tag: Rule.invalidServiceName.tag,
+          message: "service name must match [A-Za-z0-9][A-Za-z0-9._-]* (at most \(ServiceName.maximumLength) bytes)"))
+        continue
+      }
+      if accepted.contains(where: { $0.name == service.name }) {
+        rejected.append(.init(name: service.name, tag: Rule.duplicateSection.tag, message: "service '\(service.name)' is listed twice"))
+        continue
+      }
+      let (definition, diagnostics) = ServiceDefinition.validate(
+        name: service.name, type: service.type, params: service.params, source: service.source, hostName: host)
+      if let definition {
+        var kept = RegisteredService(definition)
+        kept.source = Self.printable(service.source)
+        accepted.append(kept)
+      } else {
+        let first = diagnostics.first { $0.severity >= .error } ?? diagnostics.first
+        rejected.append(.init(name: service.name, tag: first?.rule.tag ?? "monitoring-info-invalid-value",
+          message: first?.message ?? "invalid service"))
+      }
+    }
+    let stored = RegistrationPayload(host: host, services: accepted)
+    let registration = Array((stored.serialized + "\n").utf8)
+    let hostFile = backend.render(host: host, services: accepted.map(\.name))
+    let store = RegistrationStore(settings: settings)
+    let names = accepted.map(\.name)
+    if store.read(host) == registration, (try? FileReader.read(settings.hostFile(host), limit: 1 << 22)) == hostFile {
+      return (RegistrationReply(host: host, result: .unchanged, accepted: names, rejected: rejected,
+        message: quarantineNote(host) ?? "registration unchanged"), 0)
+    }
+    do {
+      try store.store(host, registration: registration, hostFile: hostFile)
+      try store.requestApply()
+    } catch { return refuse(host, "server error: \(error)") }
+    return (RegistrationReply(host: host, result: .stored, accepted: names, rejected: rejected,
+      message: quarantineNote(host) ?? "stored \(names.count) service(s); Nagios applies them shortly"), 0)
+  }
+
+  func deregister(_ host: String) -> (RegistrationReply, Int32) {
+    let store = RegistrationStore(settings: settings)
+    guard store.read(host) != nil || access(settings.hostFile(host), F_OK) == 0 else {
+      return (RegistrationReply(host: host, result: .unchanged, message: "nothing registered"), 0)
+    }
+    do {
+      try store.remove(host)
+      try store.requestApply()
+    } catch { return refuse(host, "server error: \(error)") }
+    return (RegistrationReply(host: host, result: .stored, message: "deregistered; its services leave Nagios shortly"), 0)
+  }
+
+  func status(_ host: String) -> (RegistrationReply, Int32) {
+    guard let payload = RegistrationStore(settings: settings).payload(host) else {
+      return (RegistrationReply(host: host, result: .unchanged, message: quarantineNote(host) ?? "enrolled; nothing registered"), 0)
+    }
+    return (RegistrationReply(host: host, result: .unchanged, accepted: payload.services.map(\.name),
+      message: quarantineNote(host) ?? "registered"), 0)
+  }
+
+  func enrollBound(_ host: String, input: (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
+    if let request = try? EnrollmentRequest.parse(input.bytes), request.host.lowercased() != host.lowercased() {
+      return refuse(host, "this key is bound to \(host), not '\(Self.printable(request.host))'")
+    }
+    return (RegistrationReply(host: host, result: .stored, message: "already enrolled as \(host)"), 0)
+  }
+
+  func enrollUnbound(key: PublicKey, input: (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
+    guard !input.tooLarge || input.bytes.count <= EnrollmentRequest.maximumSize else {
+      return refuse("", "enrollment request larger than \(EnrollmentRequest.maximumSize) bytes")
+    }
+    let request: EnrollmentRequest
+    do { request = try EnrollmentRequest.parse(input.bytes) } catch { return refuse("", "malformed enrollment request: \(error)") }
+    let host = request.host.lowercased()
+    guard HostName.isValid(host) else { return refuse("", "'\(Self.printable(request.host))' is not a valid host name") }
+    do {
+      if let ticket = request.ticket, Tickets(settings: settings).isValid(ticket, for: host) {
+        try KeyBindings(settings: settings).bind(key, to: host)
+        return (RegistrationReply(host: host, result: .stored, message: "enrolled with a ticket: this key is now bound to \(host)"), 0)
+      }
+      switch try PendingRequests(settings: settings).file(host: host, key: key) {
+      case .full:
+        return refuse(host, "too many pending enrollment requests; ask the administrator to accept or reject some")
+      case .filed:
+        let note = request.ticket == nil ? "" : " (the ticket was not valid for \(host))"
+        return (RegistrationReply(host: host, result: .pending,
+          message: "enrollment request filed\(note): waiting for 'auto-monitor-server accept \(host)' (key \(key.fingerprint))"), 0)
+      }
+    } catch { return refuse(host, "server error: \(error)") }
+  }
+
+  func quarantineNote(_ host: String) -> String? {
+    guard let bytes = try? FileReader.read(settings.quarantine + "/" + host + ".reason", limit: 65536) else { return nil }
+    return "quarantined: Nagios refused this host's configuration: " + String(decoding: bytes, as: UTF8.self).trimmingSpaces
+  }
+
+  func refuse(_ host: String, _ message: String, status: Int32 = 2) -> (RegistrationReply, Int32) {
+    (RegistrationReply(host: host, result: .refused, message: message), status)
+  }
+
+  /// A client string fit for a message: printable ASCII only, at most 200 bytes.
+  static func printable(_ text: String) -> String {
+    var out = String(String.UnicodeScalarView(text.unicodeScalars.prefix(200).map {
+      $0.value >= 0x20 && $0.value < 0x7F ? $0 : "?"
+    }))
+    if text.unicodeScalars.count > 200 { out += "..." }
+    return out
+  }
+}

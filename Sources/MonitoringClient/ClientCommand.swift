@@ -1,0 +1,196 @@
+import MonitoringInfo
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs one invocation of `monitoring-info-sync` and returns its exit status.
+public enum ClientCommand {
+  public static func main(_ arguments: [String]) -> Int32 {
+    let invocation: Invocation
+    do { invocation = try Invocation.parse(arguments) } catch {
+      // dpkg must never fail because of this program, whatever its arguments.
+      if arguments.contains("--trigger") { return 0 }
+      StandardStream.error("monitoring-info-sync: \(error)\n")
+      return 64
+    }
+    switch invocation.action {
+    case .help:
+      StandardStream.output(Invocation.usage)
+      return 0
+    case .version:
+      StandardStream.output("monitoring-info-sync \(MonitoringInfoVersion.current)\n")
+      return 0
+    case .trigger: return trigger(invocation)
+    case .detached: Detach.closeInheritedDescriptors()
+    case .discover: return discover(invocation)
+    default: break
+    }
+    let paths = ClientPaths(root: invocation.root)
+    let configuration: ClientConfiguration
+    do { configuration = try ClientConfiguration.load(paths.configuration) } catch {
+      if invocation.action == .detached || invocation.action == .retry {
+        // Recorded where --status finds it; the units stay quiet.
+        Sync(paths: paths, configuration: ClientConfiguration(), host: "").noteFailure(error)
+        return 1
+      }
+      StandardStream.error("monitoring-info-sync: \(error)\n")
+      return 1
+    }
+    let quiet = invocation.action == .detached || invocation.action == .retry
+    if !quiet { for warning in configuration.warnings { StandardStream.error("monitoring-info-sync: warning: \(warning)\n") } }
+    switch invocation.action {
+    case .dryRun: return dryRun(paths, configuration)
+    case .status:
+      let report = StatusReport(sync: Sync(paths: paths, configuration: configuration))
+      StandardStream.output(invocation.json ? report.json.serialized + "\n" : report.text)
+      return 0
+    default: break
+    }
+    guard configuration.isConfigured else {
+      // Joe: no server, nothing to do; said only when someone asked by hand.
+      if !quiet { StandardStream.output("No registration server configured in \(paths.configuration); nothing to do.\n") }
+      return 0
+    }
+    let sync = Sync(paths: paths, configuration: configuration)
+    switch invocation.action {
+    case .enroll: return enroll(sync, ticket: invocation.ticket)
+    case .deregister:
+      do {
+        let reply = try sync.deregister()
+        StandardStream.output("\(sync.host): \(reply.result.rawValue) by \(sync.transport.destination)\n")
+        return 0
+      } catch {
+        StandardStream.error("monitoring-info-sync: \(error)\n")
+        return 1
+      }
+    default:
+      let mode: Sync.Mode = invocation.force ? .always : invocation.action == .sync ? .ifChanged : .retry
+      return runSync(sync, mode: mode, quiet: quiet)
+    }
+  }
+
+  /// Returns at once: the sync runs as its own session; nothing printed, always 0.
+  static func trigger(_ invocation: Invocation) -> Int32 {
+    let paths = ClientPaths(root: invocation.root)
+    guard let configuration = try? ClientConfiguration.load(paths.configuration) else {
+      // A broken configuration is reported by the detached run, where --status finds it.
+      _ = Detach.spawnSelf(["--detached"] + rootArguments(paths))
+      return 0
+    }
+    guard configuration.isConfigured else { return 0 }
+    if !Detach.spawnSelf(["--detached"] + rootArguments(paths)) {
+      Sync(paths: paths, configuration: configuration, host: configuration.host ?? "").noteFailure(
+        .state("could not start the background sync"))
+    }
+    return 0
+  }
+
+  static func rootArguments(_ paths: ClientPaths) -> [String] {
+    paths.root.isEmpty ? ["--root", "/"] : ["--root", paths.root]
+  }
+
+  static func runSync(_ sync: Sync, mode: Sync.Mode, quiet: Bool) -> Int32 {
+    do {
+      let (collection, outcome) = try sync.run(mode: mode)
+      guard !quiet else { return 0 }
+      report(collection)
+      switch outcome {
+      case .unchanged:
+        StandardStream.output("\(sync.host): \(collection.services.count) service(s) already registered with \(sync.transport.destination); nothing sent.\n")
+      case let .waiting(until):
+        StandardStream.output("\(sync.host): retry not due before \(Clock.iso8601(until)).\n")
+      case let .sent(reply):
+        StandardStream.output("\(sync.host): \(reply.result.rawValue) by \(sync.transport.destination): \(reply.accepted.count) service(s) registered\n")
+        for rejection in reply.rejected {
+          StandardStream.error("monitoring-info-sync: rejected by the server: \(rejection.name): \(rejection.message) [\(rejection.tag)]\n")
+        }
+      }
+      return 0
+    } catch {
+      if !quiet { StandardStream.error("monitoring-info-sync: \(error)\n") }
+      if case let .server(text) = error, text.hasPrefix("enrollment of") { return 2 }
+      return 1
+    }
+  }
+
+  static func report(_ collection: FragmentCollection) {
+    for finding in collection.findings {
+      StandardStream.error("monitoring-info-sync: \(finding.severity.rawValue): \(finding.gnuDescription) [\(finding.tag)]\n")
+    }
+    for failure in collection.failures { StandardStream.error("monitoring-info-sync: \(failure)\n") }
+  }
+
+  static func dryRun(_ paths: ClientPaths, _ configuration: ClientConfiguration) -> Int32 {
+    let sync = Sync(paths: paths, configuration: configuration, host: HostIdentity.name(configured: configuration.host))
+    do {
+      let collection = try sync.collect()
+      report(collection)
+      for omission in collection.omissions {
+        StandardStream.error("monitoring-info-sync: left out: \(omission.subject): \(omission.reason)\n")
+      }
+      StandardStream.output(collection.payload(host: sync.host).serialized + "\n")
+      return 0
+    } catch {
+      StandardStream.error("monitoring-info-sync: \(error)\n")
+      return 1
+    }
+  }
+
+  static func enroll(_ sync: Sync, ticket: String?) -> Int32 {
+    let enrollment = Enrollment(sync: sync)
+    do {
+      let created = try enrollment.ensureKey()
+      let fingerprint = try enrollment.fingerprint()
+      StandardStream.output("\(created ? "made" : "using") key \(sync.store.keyPath) (\(fingerprint))\n")
+      let reply = try enrollment.enroll(ticket: ticket)
+      switch reply.result {
+      case .pending:
+        StandardStream.output("""
+          enrollment of \(sync.host) is pending on \(sync.transport.destination).
+          On the server, compare the fingerprint \(fingerprint) and run: auto-monitor-server accept \(sync.host)
+
+          """)
+        return 2
+      default:
+        StandardStream.output("\(sync.host) is enrolled with \(sync.transport.destination); registering.\n")
+        return runSync(sync, mode: .always, quiet: false)
+      }
+    } catch {
+      StandardStream.error("monitoring-info-sync: \(error)\n")
+      return 1
+    }
+  }
+
+  static func discover(_ invocation: Invocation) -> Int32 {
+    do {
+      let servers = try Discovery.browse(timeout: invocation.timeout)
+      if invocation.json {
+        StandardStream.output(JSONValue.array(servers.map(\.json)).serialized + "\n")
+      } else if servers.isEmpty {
+        StandardStream.error("monitoring-info-sync: no registration server announced (\(Discovery.serviceType)); set 'server' by hand\n")
+        return 1
+      } else {
+        for server in servers {
+          StandardStream.output("# \(server.name) at \(server.address) port \(server.port), host key \(server.fingerprint ?? "not announced")\n")
+          StandardStream.output(server.configurationLines + "\n")
+        }
+      }
+      return 0
+    } catch {
+      StandardStream.error("monitoring-info-sync: \(error)\n")
+      return 1
+    }
+  }
+}
+
+extension Sync {
+  /// Records a failure that happened before a sync could start (bad configuration).
+  public func noteFailure(_ error: ClientError) {
+    var state = loadState()
+    state.recordFailure(error.description, digest: nil, now: Clock.now())
+    do { try store.save(state) } catch {
+      try? StateStore(directory: fallbackDirectory).save(state)
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/// Why the client could not do its job (as opposed to findings in fragments, which it reports
+/// and works around). The text names the file or the server and what to do.
+public enum ClientError: Error, CustomStringConvertible, Sendable, Equatable {
+  case configuration(String)
+  case packageDatabase(String)
+  case state(String)
+  case transport(String)
+  case server(String)
+  case usage(String)
+
+  public var description: String {
+    switch self {
+    case let .configuration(text): "configuration: \(text)"
+    case let .packageDatabase(text): "dpkg database: \(text)"
+    case let .state(text): "state directory: \(text)"
+    case let .transport(text): "ssh: \(text)"
+    case let .server(text): "server: \(text)"
+    case let .usage(text): text
+    }
+  }
+}

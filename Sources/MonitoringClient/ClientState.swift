@@ -1,0 +1,176 @@
+import MonitoringInfo
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the client remembers in its state directory (`state.json`, mode 0600): the digest of
+/// the last payload the server accepted and for which server, the server's last reply, the last
+/// error and when the next retry is due. `--status` reads it.
+public struct ClientState: Sendable, Equatable {
+  /// `user@server:port` the accepted digest belongs to: a new server gets the payload again.
+  public var acceptedBy: String?
+  public var acceptedDigest: String?
+  public var lastSuccess: Int?
+  public var lastAttempt: Int?
+  /// The digest of the payload of the last attempt (accepted or not), for the retry backoff.
+  public var attemptedDigest: String?
+  public var lastError: String?
+  public var lastErrorTime: Int?
+  public var failures = 0
+  public var nextRetry: Int?
+  public var reply: RegistrationReply?
+
+  public init() {}
+
+  public static let fileName = "state.json"
+
+  public var isPending: Bool { failures > 0 }
+
+  /// Retry after 1, 2, 4, ... minutes, at most an hour apart.
+  public static func backoff(afterFailures failures: Int) -> Int {
+    min(60 << min(max(failures - 1, 0), 6), 3600)
+  }
+
+  public mutating func recordFailure(_ message: String, digest: String?, now: Int) {
+    failures += 1
+    lastError = message
+    lastErrorTime = now
+    lastAttempt = now
+    attemptedDigest = digest
+    nextRetry = now + Self.backoff(afterFailures: failures)
+  }
+
+  public mutating func recordAccepted(_ reply: RegistrationReply, digest: String, by server: String, now: Int) {
+    self.reply = reply
+    acceptedBy = server
+    acceptedDigest = digest
+    attemptedDigest = digest
+    lastSuccess = now
+    lastAttempt = now
+    lastError = nil
+    lastErrorTime = nil
+    failures = 0
+    nextRetry = nil
+  }
+
+  public var json: JSONValue {
+    var members: [String: JSONValue] = ["version": .number(1), "failures": .number(failures)]
+    func put(_ key: String, _ value: String?) { if let value { members[key] = .string(value) } }
+    func put(_ key: String, _ value: Int?) { if let value { members[key] = .number(value) } }
+    put("accepted_by", acceptedBy)
+    put("accepted_digest", acceptedDigest)
+    put("attempted_digest", attemptedDigest)
+    put("last_error", lastError)
+    put("last_error_time", lastErrorTime)
+    put("last_success", lastSuccess)
+    put("last_attempt", lastAttempt)
+    put("next_retry", nextRetry)
+    if let reply { members["reply"] = reply.json }
+    return .object(members)
+  }
+
+  public init(json: JSONValue) {
+    acceptedBy = json["accepted_by"]?.stringValue
+    acceptedDigest = json["accepted_digest"]?.stringValue
+    attemptedDigest = json["attempted_digest"]?.stringValue
+    lastError = json["last_error"]?.stringValue
+    lastErrorTime = json["last_error_time"]?.intValue
+    lastSuccess = json["last_success"]?.intValue
+    lastAttempt = json["last_attempt"]?.intValue
+    nextRetry = json["next_retry"]?.intValue
+    failures = json["failures"]?.intValue ?? 0
+    if let reply = json["reply"] { self.reply = try? RegistrationReply.parse(Array(reply.serialized.utf8)) }
+  }
+}
+
+/// The state directory: `state.json`, the key, known_hosts and a lock serialising syncs.
+public struct StateStore: Sendable {
+  public let directory: String
+
+  public init(directory: String) { self.directory = directory }
+
+  public var statePath: String { directory + "/" + ClientState.fileName }
+  public var keyPath: String { directory + "/id_ed25519" }
+  public var knownHostsPath: String { directory + "/known_hosts" }
+
+  /// The recorded state; an unreadable or damaged file is a fresh start (the next sync
+  /// rewrites it), never a reason to stop.
+  public func load() -> ClientState {
+    guard let bytes = try? FileReader.read(statePath, limit: 4 << 20), let json = try? JSONValue.parse(bytes) else {
+      return ClientState()
+    }
+    return ClientState(json: json)
+  }
+
+  public func save(_ state: ClientState) throws(ClientError) {
+    try ensureDirectory()
+    try Self.writeAtomically(Array((state.json.serialized + "\n").utf8), to: statePath, mode: 0o600)
+  }
+
+  /// Creates the directory (0700) and any missing parent (0755).
+  public func ensureDirectory() throws(ClientError) {
+    if mkdir(directory, 0o700) == 0 || errno == EEXIST { return }
+    var path = ""
+    for component in directory.split(separator: "/") {
+      path += "/" + component
+      if mkdir(path, path == directory ? 0o700 : 0o755) != 0 && errno != EEXIST {
+        throw .state("cannot create \(path): \(Self.errorText())")
+      }
+    }
+  }
+
+  /// Why the directory cannot take a write right now (read-only, full), or nil.
+  public func writeProblem() -> String? {
+    let probe = directory + "/.write-test"
+    do {
+      try ensureDirectory()
+      try Self.writeAtomically(Array(repeating: UInt8(ascii: "x"), count: 4096), to: probe, mode: 0o600)
+      unlink(probe)
+      return nil
+    } catch {
+      return error.description
+    }
+  }
+
+  /// Takes the lock that serialises syncs (waits for a running one). The lock lives as long as
+  /// the returned descriptor; nil when the directory cannot hold it.
+  public func lock() -> Int32? {
+    guard (try? ensureDirectory()) != nil else { return nil }
+    let descriptor = open(directory + "/lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return nil }
+    while flock(descriptor, LOCK_EX) != 0 {
+      if errno != EINTR {
+        close(descriptor)
+        return nil
+      }
+    }
+    return descriptor
+  }
+
+  /// Write to a temporary file, fsync, rename: a full disk or a crash leaves the old file whole.
+  public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t) throws(ClientError) {
+    let temporary = path + ".new"
+    let descriptor = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode)
+    guard descriptor >= 0 else { throw .state("cannot write \(temporary): \(errorText())") }
+    if let failure = FileWriter.writeAll(bytes, to: descriptor) {
+      close(descriptor)
+      unlink(temporary)
+      throw .state("cannot write \(temporary): \(String(cString: strerror(failure)))")
+    }
+    if fsync(descriptor) != 0 {
+      let text = errorText()
+      close(descriptor)
+      unlink(temporary)
+      throw .state("cannot write \(temporary): \(text)")
+    }
+    close(descriptor)
+    guard rename(temporary, path) == 0 else {
+      let text = errorText()
+      unlink(temporary)
+      throw .state("cannot replace \(path): \(text)")
+    }
+  }
+
+  static func errorText() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,105 @@
+import MonitoringInfo
+
+/// The command line of `monitoring-info-sync`, parsed by hand: dpkg runs it on every package
+/// change, where an argument parser's start-up would be wasted.
+public struct Invocation: Sendable, Equatable {
+  public enum Action: Sendable, Equatable {
+    case sync, trigger, retry, detached, dryRun, status, enroll, deregister, discover, help, version
+  }
+
+  public var action: Action = .sync
+  public var root: String?
+  public var json = false
+  public var force = false
+  public var ticket: String?
+  public var timeout: Double = 3
+
+  public static let usage = """
+    Usage: monitoring-info-sync [--root DIR] [--force]
+           monitoring-info-sync --trigger | --retry | --dry-run [--root DIR]
+           monitoring-info-sync --status [--json] [--root DIR]
+           monitoring-info-sync enroll [--ticket TICKET] [--root DIR]
+           monitoring-info-sync deregister [--root DIR]
+           monitoring-info-sync discover [--json] [--timeout SECONDS]
+
+    Registers this host's services, as the installed packages' /etc/monitoring-info/*.conf
+    fragments describe them, with the monitoring server named in /etc/auto-monitor/client.conf,
+    over ssh. Without a configured server it does nothing.
+
+    Modes:
+      (none)        Sync now: send the registration if it differs from the last accepted one.
+      --force       Send it even when unchanged.
+      --trigger     What the dpkg trigger runs: start the sync in the background and return at
+                    once; always exits 0, prints nothing. Failures are kept for --status and
+                    retried by monitoring-info-sync.timer.
+      --retry       What the systemd units run: sync when the fragments changed, or when an
+                    earlier attempt failed and its backoff (1 min doubling to 1 h) has passed.
+      --dry-run     Print the payload that would be sent (stdout) and what was left out and
+                    why (stderr). Never connects.
+      --status      Server, last success, services registered and rejected (with reasons), last
+                    error, pending retry, and what would be sent now. --json for a JSON object.
+      enroll        Make this host's key if missing, file an enrollment request with the server
+                    (--ticket from 'auto-monitor-server ticket HOST' binds it at once) and print
+                    the key's fingerprint for the server's administrator.
+      deregister    Ask the server to forget this host.
+      discover      List registration servers announced over Avahi (_auto-monitor._tcp) with
+                    their host-key fingerprints, as configuration lines to confirm.
+
+    Options:
+      --root DIR    Work below DIR (tests, chroots); default $DPKG_ROOT, else /.
+      --help, --version
+
+    Exit status: 0 registered or nothing to do, 1 failed (recorded, retried), 2 enrollment
+    pending, 64 usage error.
+
+    """
+
+  public static func parse(_ arguments: [String], environment: (String) -> String? = Environment.get) throws(ClientError) -> Invocation {
+    var invocation = Invocation()
+    var actions: [Action] = []
+    var index = 0
+    func value(_ option: String) throws(ClientError) -> String {
+      index += 1
+      guard index < arguments.count else { throw .usage("\(option) needs a value") }
+      return arguments[index]
+    }
+    while index < arguments.count {
+      let argument = arguments[index]
+      var (option, inline) = (argument, String?.none)
+      if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+        option = String(argument[..<equals])
+        inline = String(argument[argument.index(after: equals)...])
+      }
+      func optionValue() throws(ClientError) -> String { if let inline { return inline }; return try value(option) }
+      switch option {
+      case "--trigger": actions.append(.trigger)
+      case "--retry": actions.append(.retry)
+      case "--detached": actions.append(.detached)
+      case "--dry-run", "-n": actions.append(.dryRun)
+      case "--status": actions.append(.status)
+      case "enroll": actions.append(.enroll)
+      case "deregister": actions.append(.deregister)
+      case "discover": actions.append(.discover)
+      case "sync": actions.append(.sync)
+      case "--help", "-h": actions.append(.help)
+      case "--version": actions.append(.version)
+      case "--json": invocation.json = true
+      case "--force": invocation.force = true
+      case "--root": invocation.root = try optionValue()
+      case "--ticket": invocation.ticket = try optionValue()
+      case "--timeout":
+        let text = try optionValue()
+        guard let seconds = Double(text), seconds > 0, seconds <= 600 else { throw .usage("--timeout needs seconds (0 to 600), not '\(text)'") }
+        invocation.timeout = seconds
+      default: throw .usage("unknown argument '\(argument)' (see --help)")
+      }
+      index += 1
+    }
+    if actions.contains(.help) { actions = [.help] } else if actions.contains(.version) { actions = [.version] }
+    guard actions.count <= 1 else { throw .usage("choose one mode, not several (see --help)") }
+    invocation.action = actions.first ?? .sync
+    if invocation.ticket != nil && invocation.action != .enroll { throw .usage("--ticket goes with enroll") }
+    if invocation.root == nil, let root = environment("DPKG_ROOT"), !root.isEmpty { invocation.root = root }
+    return invocation
+  }
+}

@@ -1,0 +1,116 @@
+// The administrator's command for the registration server (auto-monitor-server(8)).
+import AutoMonitorServer
+import Glibc
+import MonitoringInfo
+
+let usage = """
+  usage: auto-monitor-server [--config FILE] [--json] COMMAND [ARGUMENTS]
+
+  commands:
+    list                  hosts, their services, last registration, pending keys, stale hosts
+    show HOST             one host: key, services and parameters (passwords hidden), quarantine
+    accept HOST [--key FINGERPRINT]
+                          bind the pending key of HOST (name the key when several wait)
+    reject HOST           drop the pending enrollment requests of HOST
+    ticket HOST           print a ticket: 'monitoring-info-sync enroll --ticket T' binds at once
+    forget HOST           remove the host's registration, key and services (then apply)
+    status                last apply, its error, quarantined hosts, verifications and reloads
+    apply [--retry-quarantined]
+                          build, verify (nagios4 -v) and reload now, as the Nagios user
+    watch                 apply whenever registrations arrive (foreground; inotify)
+    setup                 create the state directory with its owners and modes (root)
+    avahi-service [--host-key FILE] [--port N]
+                          print the Avahi service file with the real host key fingerprint
+
+  --config FILE  settings (default /etc/auto-monitor-server/server.conf)
+  --json         print one JSON object instead of text
+  exit status: 0 done, 1 failed (or status shows a failed apply), 3 unknown host or request,
+  64 usage
+
+  """
+
+func fail(_ message: String, _ status: Int32 = 64) -> Never {
+  StandardStream.error("auto-monitor-server: \(message)\n")
+  exit(status)
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var configPath: String?
+var json = false
+var options: [String: String] = [:]
+var flags: Set<String> = []
+nonisolated(unsafe) var words: [String] = []
+var index = 0
+while index < arguments.count {
+  let argument = arguments[index]
+  index += 1
+  switch argument {
+  case "-h", "--help":
+    StandardStream.output(usage)
+    exit(0)
+  case "--json": json = true
+  case "--retry-quarantined": flags.insert(argument)
+  case "--config", "--key", "--host-key", "--port":
+    guard index < arguments.count else { fail("\(argument) needs a value\n\(usage)") }
+    if argument == "--config" { configPath = arguments[index] } else { options[argument] = arguments[index] }
+    index += 1
+  default:
+    if argument.hasPrefix("-") { fail("unknown option \(argument)\n\(usage)") }
+    words.append(argument)
+  }
+}
+guard let command = words.first else { fail("no command\n\(usage)") }
+let settings: ServerSettings
+do { settings = try ServerSettings.load(configPath) } catch { fail("\(error)", 1) }
+let administration = Administration(settings: settings, backend: NagiosBackend())
+
+@MainActor func host() -> String {
+  guard words.count == 2 else { fail("\(command) needs one HOST\n\(usage)") }
+  return words[1]
+}
+@MainActor func noArguments() {
+  if words.count != 1 { fail("\(command) takes no arguments\n\(usage)") }
+}
+/// Steps that touch Nagios run as its user; everything else as the caller (root or automon).
+func becomeNagiosUser() {
+  do { try Privileges.become(settings.nagiosUser) } catch { fail("\(error)", 1) }
+}
+
+let output: Administration.Output
+switch command {
+case "list": noArguments(); output = administration.list()
+case "show": output = administration.show(host())
+case "accept": output = administration.accept(host(), fingerprint: options["--key"])
+case "reject": output = administration.reject(host())
+case "ticket": output = administration.ticket(host())
+case "forget": output = administration.forget(host())
+case "status": noArguments(); output = administration.status()
+case "apply":
+  noArguments()
+  becomeNagiosUser()
+  output = administration.apply(retryQuarantined: flags.contains("--retry-quarantined"))
+case "watch":
+  noArguments()
+  becomeNagiosUser()
+  do {
+    try Watcher(settings: settings, backend: NagiosBackend()) { StandardStream.error("auto-monitor-server watch: \($0)\n") }.run()
+  } catch { fail("\(error)", 1) }
+case "setup":
+  noArguments()
+  do { try ServerLayout.create(settings) } catch { fail("\(error)", 1) }
+  output = Administration.Output(text: "state directory \(settings.stateDirectory) ready\n",
+    json: .object(["state_dir": .string(settings.stateDirectory)]))
+case "avahi-service":
+  noArguments()
+  let port = Int(options["--port"] ?? "22") ?? 22
+  output = administration.avahiService(hostKey: options["--host-key"] ?? "/etc/ssh/ssh_host_ed25519_key.pub", port: port)
+default: fail("unknown command '\(command)'\n\(usage)", 3)
+}
+if json {
+  StandardStream.output(output.json.serialized + "\n")
+} else if output.status == 0 || command == "status" {
+  StandardStream.output(output.text)
+} else {
+  StandardStream.error("auto-monitor-server: " + output.text)
+}
+exit(output.status)

@@ -1,0 +1,64 @@
+// The sshd forced command (docs/protocol.md): `monitoring-info-receive [--config FILE]
+// --client HOST` for a bound key, `--unbound-key TYPE BLOB` for any other. The request comes
+// from SSH_ORIGINAL_COMMAND, the payload from stdin; the reply is one JSON object on stdout.
+// No Foundation and no ArgumentParser: it runs once per registration.
+import AutoMonitorServer
+import Glibc
+import MonitoringInfo
+
+let usage = """
+  usage: monitoring-info-receive [--config FILE] (--client HOST | --unbound-key TYPE BLOB)
+  Run by sshd as the forced command of the auto-monitor account; the request
+  (register, deregister, status, enroll) is in SSH_ORIGINAL_COMMAND, the payload on stdin.
+
+  """
+
+func reply(_ reply: RegistrationReply, _ status: Int32) -> Never {
+  StandardStream.output(reply.serialized)
+  exit(status)
+}
+
+var arguments = CommandLine.arguments.dropFirst()
+var configPath: String?
+var identity: Receiver.Identity?
+while let argument = arguments.popFirst() {
+  switch argument {
+  case "--config": configPath = arguments.popFirst()
+  case "--client":
+    if let host = arguments.popFirst(), HostName.isValid(host) { identity = .bound(host.lowercased()) }
+  case "--unbound-key":
+    if let type = arguments.popFirst(), let blob = arguments.popFirst(), let key = PublicKey(type: type, blob: blob) {
+      identity = .unbound(key)
+    }
+  case "-h", "--help":
+    StandardStream.output(usage)
+    exit(0)
+  default:
+    StandardStream.error(usage)
+    reply(RegistrationReply(host: "", result: .refused, message: "receiver misconfigured: unknown argument"), 64)
+  }
+}
+guard let identity else {
+  StandardStream.error(usage)
+  reply(RegistrationReply(host: "", result: .refused, message: "receiver misconfigured: no --client or --unbound-key"), 64)
+}
+let settings: ServerSettings
+do { settings = try ServerSettings.load(configPath) } catch {
+  StandardStream.error("monitoring-info-receive: \(error)\n")
+  reply(RegistrationReply(host: "", result: .refused, message: "server misconfigured; the administrator sees why"), 2)
+}
+umask(0o027)
+let request = Environment.get("SSH_ORIGINAL_COMMAND")?.trimmingCharacters()
+let (answer, status) = Receiver(settings: settings, backend: NagiosBackend()).handle(request: request, identity: identity) {
+  BoundedInput.read(0, limit: RegistrationPayload.maximumSize)
+}
+reply(answer, status)
+
+extension String {
+  func trimmingCharacters() -> String {
+    var s = Substring(self)
+    while s.first == " " { s.removeFirst() }
+    while s.last == " " { s.removeLast() }
+    return String(s)
+  }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import TestKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A private sshd on 127.0.0.1 with its own host key that accepts no client key at all
+/// (`AuthorizedKeysFile none`): enough for the transport faults that happen before any
+/// receiver runs (host key mismatch, refused key). Stopped by PID.
+final class BareSSHD {
+  let directory: String
+  let port: Int
+  let pid: pid_t
+  let hostKeyBase64: String
+  let hostKeyFingerprint: String
+
+  /// `authorizedKeys`: lines for root's keys (a forced command each), or none accepted.
+  init(authorizedKeys: String? = nil) throws {
+    directory = NSTemporaryDirectory() + "mi-client-sshd-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    TempDirectories.shared.add(directory)
+    try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+    let key = directory + "/host_ed25519"
+    _ = try runProgram("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key])
+    let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8).split(separator: " ")
+    hostKeyBase64 = String(publicKey[1])
+    hostKeyFingerprint = try runProgram("ssh-keygen", ["-lf", key + ".pub"]).stdout.split(separator: " ")[1].description
+    port = allocatePort()
+    if let authorizedKeys { try authorizedKeys.write(toFile: directory + "/authorized_keys", atomically: true, encoding: .utf8) }
+    let config = directory + "/sshd_config"
+    try """
+      Port \(port)
+      ListenAddress 127.0.0.1
+      HostKey \(key)
+      PidFile \(directory)/sshd.pid
+      UsePAM no
+      PermitTTY no
+      AuthorizedKeysFile \(authorizedKeys == nil ? "none" : directory + "/authorized_keys")
+      PermitRootLogin prohibit-password
+      PasswordAuthentication no
+      KbdInteractiveAuthentication no
+      AllowTcpForwarding no
+      X11Forwarding no
+      StrictModes no
+
+      """.write(toFile: config, atomically: true, encoding: .utf8)
+    // sshd daemonizes once it listens and writes its PID file; stopped by that PID.
+    let started = try runProgram("/usr/sbin/sshd", ["-f", config, "-E", directory + "/sshd.log"])
+    // The daemon writes its PID file just after the parent returns.
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline, !(FileManager.default.fileExists(atPath: directory + "/sshd.pid") && Self.accepts(port)) { usleep(10_000) }
+    guard started.succeeded, let text = try? String(contentsOfFile: directory + "/sshd.pid", encoding: .utf8),
+      let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    else { throw BareSSHDError(message: "sshd did not start: \(started.stderr)") }
+    self.pid = pid
+  }
+
+  func stop() {
+    kill(pid, SIGTERM)
+    for _ in 0..<250 where kill(pid, 0) == 0 { usleep(20_000) }
+    if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+  }
+
+  struct BareSSHDError: Error { var message: String }
+
+  static func accepts(_ port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    return withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    } == 0
+  }
+}

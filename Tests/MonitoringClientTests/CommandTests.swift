@@ -1,0 +1,228 @@
+import Foundation
+import MonitoringClient
+import TestKit
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A TCP listener on 127.0.0.1 that accepts connections and never says a word (a server that
+/// hangs); the socket stays open until `close()`.
+final class SilentServer {
+  let descriptor: Int32
+  let port: Int
+
+  init() {
+    port = allocatePort()
+    descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var one: Int32 = 1
+    setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    _ = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    listen(descriptor, 16)
+  }
+
+  func close() { Glibc.close(descriptor) }
+}
+
+/// A configured client root: host name, server, a pinned (unrelated) host key, its own key.
+func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> TestRoot {
+  let root = try TestRoot("configured")
+  try root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
+  try root.fragment("apache2", "[apache2]\ntype = http\n")
+  let hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+  try root.configure("server = 127.0.0.1\nport = \(port)\nhost = b.example.org\nserver_key = \(hostKey)\nconnect_timeout = 2\ntimeout = \(timeout)\n\(extra)")
+  try FileManager.default.createDirectory(atPath: root.path + "/var/lib/auto-monitor-client", withIntermediateDirectories: true)
+  let keygen = try runProgram("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", root.path + "/var/lib/auto-monitor-client/id_ed25519"])
+  #expect(keygen.succeeded)
+  return root
+}
+
+@Suite struct CommandTests {
+  @Test func helpAndUsageErrors() throws {
+    let help = try runProgram(Client.binary, ["--help"])
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("--trigger") && help.stdout.contains("enroll") && help.stdout.contains("Exit status"))
+    let bad = try runProgram(Client.binary, ["--frobnicate"])
+    #expect(bad.status == 64)
+    #expect(bad.stderr == "monitoring-info-sync: unknown argument '--frobnicate' (see --help)\n")
+    let twoModes = try runProgram(Client.binary, ["--status", "--dry-run"])
+    #expect(twoModes.status == 64)
+    // Whatever dpkg passes, the trigger never fails.
+    let badTrigger = try runProgram(Client.binary, ["--trigger", "--frobnicate"])
+    #expect(badTrigger.status == 0 && badTrigger.stdout.isEmpty && badTrigger.stderr.isEmpty)
+  }
+
+  @Test func dryRunPrintsThePayloadAndWhatWasLeftOut() throws {
+    let root = try TestRoot()
+    try root.setPackages([
+      PackageRecord(name: "apache2", conffiles: [conffile("apache2")]),
+      PackageRecord(name: "gone", state: "config-files", conffiles: [conffile("gone")]),
+    ])
+    try root.fragment("apache2", "[apache2]\ntype = http\nport = 80\n[broken]\ntype = tcp\n")
+    try root.fragment("gone", "[gone]\ntype = ssh\n")
+    try root.configure("host = b.example.org\n")
+    let result = try root.run(["--dry-run"])
+    #expect(result.status == 0)
+    #expect(result.stdout == #"{"host":"b.example.org","services":[{"name":"apache2","params":{"port":"80"},"source":"apache2.conf","type":"http"}],"version":1}"# + "\n")
+    #expect(result.stderr.contains("/etc/monitoring-info/apache2.conf:4:2: type 'tcp' needs 'port'"))
+    #expect(result.stderr.contains("left out: gone.conf: package gone is removed but not purged"))
+  }
+
+  @Test func statusWithoutServerSaysSoAndNothingElse() throws {
+    let root = try TestRoot()
+    let text = try root.run(["--status"])
+    #expect(text.status == 0)
+    #expect(text.stdout.hasPrefix("No registration server configured"))
+    let json = try root.run(["--status", "--json"])
+    #expect(json.stdout == #"{"configured":false}"# + "\n")
+  }
+
+  /// Joe: no configuration. The trigger prints nothing, exits 0, opens no socket and runs no
+  /// program (strace follows every process it could start).
+  @Test func joeTriggerTouchesNothing() throws {
+    let root = try TestRoot("joe")
+    try root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
+    try root.fragment("apache2", "[apache2]\ntype = http\n")
+    let trace = root.path + "/strace.out"
+    for arguments in [["--trigger"], ["--retry"], ["--detached"]] {
+      let result = try runProgram("strace", ["-f", "-qq", "-o", trace, "-e", "trace=socket,connect,execve,clone,clone3,fork,vfork", Client.binary] + arguments + ["--root", root.path])
+      #expect(result.status == 0)
+      #expect(result.stdout.isEmpty && result.stderr.isEmpty)
+      let calls = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+      #expect(calls.filter { $0.contains("socket(") || $0.contains("connect(") }.isEmpty, "\(arguments): \(calls)")
+      #expect(calls.filter { $0.contains("execve(") }.count == 1, "\(arguments): \(calls)")
+      #expect(calls.filter { $0.contains("clone") || $0.contains("fork") }.isEmpty, "\(arguments): \(calls)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: root.path + "/var/lib/auto-monitor-client"))
+    // With a configuration that names no server it is the same.
+    try root.configure("exclude = apache2\n")
+    let again = try root.run(["--trigger"])
+    #expect(again.status == 0 && again.stdout.isEmpty && again.stderr.isEmpty)
+  }
+
+  /// A server that accepts and never answers: the trigger still returns at once (the sync
+  /// runs detached), the detached sync gives up after `timeout`, and the failure is in --status.
+  @Test func triggerReturnsAtOnceAndRecordsATimeout() throws {
+    let server = SilentServer()
+    defer { server.close() }
+    let root = try configuredRoot(port: server.port, timeout: 3)
+    let start = Date()
+    let result = try root.run(["--trigger"])
+    let held = Date().timeIntervalSince(start)
+    #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty)
+    #expect(held < 1.0, "the trigger held its caller \(held) s")
+    // ssh's connect timeout covers the banner; the total timeout whatever comes after.
+    #expect(eventually(15) { root.state?.contains("timed out") == true || root.state?.contains("(timeout)") == true }, "state: \(root.state ?? "none")")
+    let status = try root.run(["--status", "--json"])
+    let json = try #require(parseJSON(status.stdout))
+    #expect((json["last_error"] as? String)?.contains("automon@127.0.0.1:\(server.port)") == true)
+    #expect(json["pending_retry"] is String)
+    #expect(json["failures"] as? Int == 1)
+  }
+
+  @Test func serverDownIsRecordedAndTheRetryWaitsForItsBackoff() throws {
+    let port = allocatePort()  // nothing listens there
+    let root = try configuredRoot(port: port)
+    let sync = try root.run([])
+    #expect(sync.status == 1)
+    #expect(sync.stderr.contains("Connection refused"), "\(sync.stderr)")
+    let status = try root.run(["--status"])
+    #expect(status.stdout.contains("last error:") && status.stdout.contains("Connection refused"))
+    #expect(status.stdout.contains("retry:        pending, attempt 2 after"))
+    // The timer's run respects the backoff for the same payload ...
+    let retry = try root.run(["--retry"])
+    #expect(retry.status == 0 && retry.stdout.isEmpty && retry.stderr.isEmpty)
+    #expect(parseJSON(root.state ?? "")?["failures"] as? Int == 1)
+    // ... but a changed fragment (the path unit) is tried at once.
+    try root.fragment("apache2", "[apache2]\ntype = http\nport = 8080\n")
+    _ = try root.run(["--retry"])
+    #expect(parseJSON(root.state ?? "")?["failures"] as? Int == 2)
+  }
+
+  @Test func wrongHostKeyIsAHostKeyError() throws {
+    // A real sshd with its own host key; server_key pins another one.
+    let sshd = try BareSSHD()
+    defer { sshd.stop() }
+    let root = try configuredRoot(port: sshd.port)
+    let result = try root.run([])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("host key verification failed"), "\(result.stderr)")
+    #expect(try root.run(["--status"]).stdout.contains("host key verification failed"))
+  }
+
+  @Test func aFingerprintPinIsResolvedWithKeyscanAndAMismatchRefused() throws {
+    let sshd = try BareSSHD()
+    defer { sshd.stop() }
+    let root = try configuredRoot(port: sshd.port)
+    let wrong = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
+    var text = root.read("etc/auto-monitor/client.conf")!
+    text = text.replacingOccurrences(of: #"server_key = ssh-ed25519 \S+"#, with: "server_key = \(wrong)", options: .regularExpression)
+    try root.configure(text)
+    let mismatch = try root.run([])
+    #expect(mismatch.status == 1)
+    #expect(mismatch.stderr.contains("host key does not match server_key \(wrong)"), "\(mismatch.stderr)")
+    // With the right fingerprint the key is pinned, and the refusal comes from authentication.
+    try root.configure(text.replacingOccurrences(of: wrong, with: sshd.hostKeyFingerprint))
+    let refused = try root.run([])
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("refused this host's key"), "\(refused.stderr)")
+    #expect(root.read("var/lib/auto-monitor-client/known_hosts")?.contains(sshd.hostKeyBase64) == true)
+  }
+
+  @Test func aFullOrReadOnlyStateDirectoryStillShowsTheErrorInStatus() throws {
+    let port = allocatePort()
+    for options in ["ro,size=64k", "size=8k"] {
+      let root = try configuredRoot(port: port)
+      let state = root.path + "/var/lib/auto-monitor-client"
+      // The key must exist inside the mount; a full tmpfs gets it before it is filled.
+      let script = """
+        set -e
+        mkdir \(root.path)/keys
+        cp \(state)/id_ed25519 \(state)/id_ed25519.pub \(root.path)/keys/
+        mount -t tmpfs -o size=64k tmpfs \(state)
+        cp \(root.path)/keys/* \(state)/
+        chmod 600 \(state)/id_ed25519
+        case "\(options)" in ro*) mount -o remount,ro \(state) ;; *) dd if=/dev/zero of=\(state)/fill bs=1k 2>/dev/null || true ;; esac
+        \(Client.binary) --trigger --root \(root.path)
+        echo trigger=$?
+        for i in $(seq 100); do [ -e \(root.path)/run/auto-monitor-client/state.json ] && break; sleep 0.05; done
+        \(Client.binary) --status --root \(root.path)
+        """
+      let result = try runProgram("unshare", ["-m", "sh", "-c", script])
+      #expect(result.stdout.contains("trigger=0"), "\(options): \(result.stdout) \(result.stderr)")
+      #expect(result.stdout.contains("Connection refused"), "\(options): \(result.stdout)")
+      #expect(result.stdout.contains("cannot write"), "\(options): \(result.stdout)")
+      // Outside the namespace (the mount gone, the directory writable again) the next run
+      // records normally: the fallback note under /run is superseded.
+      _ = try root.run([])
+      #expect(root.state?.contains("Connection refused") == true)
+    }
+  }
+
+  /// A server whose forced command answers garbage, or never answers after login: the
+  /// answer is refused as not the protocol's, the silence ends at the total timeout.
+  @Test(arguments: [("printf 'HTTP/1.0 200 OK'", "no valid reply"), ("sleep 30", "within 3 s (timeout)")])
+  func garbageAndSilenceAfterLogin(command: String, expected: String) throws {
+    let root = try configuredRoot(port: 1, timeout: 3)
+    let publicKey = try String(contentsOfFile: root.path + "/var/lib/auto-monitor-client/id_ed25519.pub", encoding: .utf8)
+    let sshd = try BareSSHD(authorizedKeys: "restrict,command=\"\(command)\" \(publicKey)")
+    defer { sshd.stop() }
+    var text = root.read("etc/auto-monitor/client.conf")!
+    text = text.replacingOccurrences(of: "port = 1\n", with: "port = \(sshd.port)\nuser = root\n")
+      .replacingOccurrences(of: #"server_key = ssh-ed25519 \S+"#, with: "server_key = \(sshd.hostKeyFingerprint)", options: .regularExpression)
+    try root.configure(text)
+    let start = Date()
+    let result = try root.run([])
+    #expect(Date().timeIntervalSince(start) < 15)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains(expected), "\(result.stderr)")
+    #expect(try root.run(["--status"]).stdout.contains(expected))
+  }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import TestKit
+
+/// Hosts made with tools/testhost, sharing one state directory so they can be linked;
+/// `destroyAll()` removes every one of them.
+final class TestHosts: @unchecked Sendable {
+  static let tool = BuildPaths.packageRoot.appendingPathComponent("tools/testhost").path
+  let directory: String
+  private(set) var names: [String] = []
+
+  init() throws {
+    directory = try temporaryDirectory("mi-testhost").path
+  }
+
+  @discardableResult
+  func tool(_ arguments: [String]) throws -> String {
+    var environment = ProcessInfo.processInfo.environment
+    environment["TESTHOST_DIR"] = directory
+    let result = try runProgram(Self.tool, arguments, environment: environment)
+    guard result.succeeded else {
+      throw PackagingFailure("testhost \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stdout)\(result.stderr)")
+    }
+    return result.stdout
+  }
+
+  /// A new host with a unique name; `prefix` makes it recognisable in Nagios and in logs.
+  func create(_ prefix: String = "h", address: String) throws -> TestHost {
+    let token = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    let name = prefix + String(token.prefix(10 - prefix.count))
+    try tool(["create", name, address])
+    names.append(name)
+    return TestHost(name: name, hosts: self)
+  }
+
+  func link(_ a: TestHost, _ b: TestHost) throws { try tool(["link", a.name, b.name]) }
+
+  func destroyAll() {
+    for name in names { _ = try? tool(["destroy", name]) }
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+}
+
+struct TestHost {
+  let name: String
+  let hosts: TestHosts
+
+  /// Runs a shell script as root inside the host; throws with its output when it fails.
+  @discardableResult
+  func run(_ script: String) throws -> String { try hosts.tool(["run", name, "sh", "-c", script]) }
+
+  func startAvahi() throws { try hosts.tool(["start-avahi", name]) }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A private sshd on 127.0.0.1 wired like the installed drop-in: `Match User` of the test
+/// account, `AuthorizedKeysCommand` (a root-owned copy under /run, because sshd refuses a
+/// program below a world-writable directory such as /tmp), `restrict`ed forced commands.
+public final class PrivateSSHD: @unchecked Sendable {
+  public let port: Int
+  public let directory: URL
+  let binDirectory: String
+  var process: Process?
+  public var log: String { directory.path + "/sshd.log" }
+
+  public init(server: PrivateServer) throws {
+    port = allocatePort()
+    directory = server.directory.appendingPathComponent("sshd")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    binDirectory = "/run/mi-sshd-\(getpid())-\(port)"
+    mkdir(binDirectory, 0o755)
+    chmod(binDirectory, 0o755)
+    let keysCommand = binDirectory + "/auto-monitor-authorized-keys"
+    _ = try runProgram("install", ["-m", "0755", "-o", "root", "-g", "root",
+      BuildPaths.executable("auto-monitor-authorized-keys").path, keysCommand])
+    let hostKey = directory.path + "/host_ed25519"
+    _ = try runProgram("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKey])
+    mkdir("/run/sshd", 0o755)
+    let config = """
+      ListenAddress 127.0.0.1
+      Port \(port)
+      HostKey \(hostKey)
+      PidFile \(directory.path)/sshd.pid
+      UsePAM no
+      PermitRootLogin no
+      AuthorizedKeysFile none
+      PasswordAuthentication no
+      KbdInteractiveAuthentication no
+      \(try String(contentsOfFile: BuildPaths.packageRoot.path + "/templates/server/sshd-auto-monitor-server.conf", encoding: .utf8)
+        .replacingOccurrences(of: "Match User automon", with: "Match User \(server.user)")
+        .replacingOccurrences(of: "/usr/libexec/auto-monitor/auto-monitor-authorized-keys", with: "\(keysCommand) --config \(server.configPath)")
+        .replacingOccurrences(of: "AuthorizedKeysCommandUser automon", with: "AuthorizedKeysCommandUser \(server.user)"))
+      """
+    try config.write(toFile: directory.path + "/sshd_config", atomically: true, encoding: .utf8)
+    let check = try runProgram("/usr/sbin/sshd", ["-t", "-f", directory.path + "/sshd_config"])
+    guard check.succeeded else { throw TestServerError("sshd -t: \(check.stderr)") }
+  }
+
+  public func start() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
+    process.arguments = ["-D", "-e", "-f", directory.path + "/sshd_config"]
+    FileManager.default.createFile(atPath: log, contents: nil)
+    process.standardError = FileHandle(forWritingAtPath: log)
+    try process.run()
+    self.process = process
+    for _ in 0..<200 {
+      if !PortAllocator.isFree(port, type: SOCK_STREAM) { return }
+      usleep(25_000)
+    }
+    throw TestServerError("sshd did not listen on \(port)")
+  }
+
+  public func stop() {
+    if let process, process.isRunning { stopProcess(process.processIdentifier) }
+    process = nil
+    try? FileManager.default.removeItem(atPath: binDirectory)
+  }
+
+  /// A client key pair (`PATH`, `PATH.pub`) in the server's directory.
+  public func makeClientKey(_ name: String) throws -> (path: String, type: String, blob: String) {
+    let path = directory.path + "/" + name
+    _ = try runProgram("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
+    let fields = try String(contentsOfFile: path + ".pub", encoding: .utf8).split(separator: " ")
+    return (path, String(fields[0]), String(fields[1]))
+  }
+
+  /// Runs `ssh` as a client would, with `request` as the remote command and `stdin` as payload.
+  public func ssh(key: String, user: String, request: [String], stdin: String = "", options: [String] = []) throws -> ProcessResult {
+    try runProgram("ssh", [
+      "-i", key, "-p", String(port), "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
+      "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=5",
+      "-o", "IdentitiesOnly=yes", "-o", "KexAlgorithms=curve25519-sha256",
+    ] + options + ["\(user)@127.0.0.1"] + request, stdin: Data(stdin.utf8))
+  }
+
+  deinit { stop() }
+}

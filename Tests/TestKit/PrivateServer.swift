@@ -1,0 +1,159 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A registration server in a temporary directory: settings file, state directory made by
+/// `auto-monitor-server setup` (owners and modes as installed), Nagios templates whose check
+/// command is this build's `check_monitoring_info`. Runs the receiver directly or through a
+/// `PrivateSSHD`, and the apply step against a `PrivateNagios`.
+///
+/// The ssh account is `automon-test` (see `TestAccount`); the apply step runs as `nagios`.
+public final class PrivateServer: @unchecked Sendable {
+  public let directory: URL
+  public let nagios: PrivateNagios
+  public var configPath: String { directory.path + "/etc/server.conf" }
+  public var stateDirectory: String { directory.path + "/state" }
+  public var templatesPath: String { directory.path + "/etc/nagios-templates.cfg" }
+  public var overridesPath: String { directory.path + "/etc/overrides.conf" }
+  public var receiver: String { BuildPaths.executable("monitoring-info-receive").path }
+  public var admin: String { BuildPaths.executable("auto-monitor-server").path }
+  public var user: String { TestAccount.name }
+  private var watcher: Process?
+
+  /// `checkCommand` runs for every service; by default this build's plugin in registration
+  /// mode (its results land in status.dat within seconds of a forced check).
+  public init(checkCommand: String? = nil) throws {
+    try TestAccount.ensure()
+    directory = URL(fileURLWithPath: "/tmp/mi-server-\(getpid())-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(atPath: directory.path + "/etc", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: directory.path + "/nagios", withIntermediateDirectories: true)
+    chmod(directory.path, 0o755)
+    chmod(directory.path + "/etc", 0o755)
+    nagios = try PrivateNagios(directory: directory.appendingPathComponent("nagios"))
+    let plugin = BuildPaths.executable("check_monitoring_info").path
+    let command = checkCommand
+      ?? "\(plugin) --registrations \(directory.path)/state/registrations --registration $HOSTNAME$ --service $SERVICEDESC$"
+    try Self.templates(command: command).write(toFile: templatesPath, atomically: true, encoding: .utf8)
+    try """
+      # private test server
+      state_dir = \(stateDirectory)
+      user = \(TestAccount.name)
+      receiver = \(receiver)
+      nagios_config = \(nagios.config)
+      nagios_binary = /usr/sbin/nagios4
+      nagios_user = nagios
+      templates = \(templatesPath)
+      overrides = \(overridesPath)
+      max_pending = 8
+
+      """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    for path in [configPath, templatesPath] { chmod(path, 0o644) }
+    let setup = try runAdmin(["setup"])
+    guard setup.succeeded else { throw TestServerError("setup failed: \(setup.stderr)") }
+    // Nagios reads the live generation through a link in its cfg_dir, as installed.
+    try FileManager.default.createSymbolicLink(atPath: nagios.confD + "/auto-monitor", withDestinationPath: stateDirectory + "/nagios/live")
+  }
+
+  public static func templates(command: String) -> String {
+    """
+    define host {
+        name                    auto-monitor-host
+        use                     generic-host
+        check_command           return-ok
+        max_check_attempts      1
+        check_period            24x7
+        contact_groups          admins
+        register                0
+    }
+
+    define service {
+        name                    auto-monitor-service
+        use                     generic-service
+        check_interval          5
+        register                0
+    }
+
+    define command {
+        command_name            auto-monitor-check
+        command_line            \(command)
+    }
+
+    define command {
+        command_name            return-ok
+        command_line            /bin/true
+    }
+
+    """
+  }
+
+  /// Runs the receiver directly as the ssh account would (as root here: the files get the
+  /// directories' owners through setgid and `adoptDirectoryOwner`).
+  public func receive(client: String?, request: String, payload: String, unboundKey: (String, String)? = nil) throws -> ProcessResult {
+    var arguments = ["--config", configPath]
+    if let client { arguments += ["--client", client] }
+    if let unboundKey { arguments += ["--unbound-key", unboundKey.0, unboundKey.1] }
+    var environment = ProcessInfo.processInfo.environment
+    environment["SSH_ORIGINAL_COMMAND"] = request
+    return try runProgram(receiver, arguments, environment: environment, stdin: Data(payload.utf8))
+  }
+
+  public func runAdmin(_ arguments: [String]) throws -> ProcessResult {
+    try runProgram(admin, ["--config", configPath] + arguments)
+  }
+
+  /// `auto-monitor-server watch` in the background (it drops to user nagios itself).
+  public func startWatcher() throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: admin)
+    process.arguments = ["--config", configPath, "watch"]
+    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+    let log = directory.path + "/watch.log"
+    FileManager.default.createFile(atPath: log, contents: nil)
+    process.standardError = FileHandle(forWritingAtPath: log)
+    try process.run()
+    watcher = process
+  }
+
+  public func stopWatcher() {
+    if let watcher, watcher.isRunning { stopProcess(watcher.processIdentifier) }
+    watcher = nil
+  }
+
+  /// Registration payload for `host` with `services` (name, type, params).
+  public static func payload(host: String, services: [(String, String, [String: String])]) -> String {
+    let list = services.map { name, type, params in
+      let members = params.sorted { $0.key < $1.key }.map { "\(quote($0.key)):\(quote($0.value))" }.joined(separator: ",")
+      return "{\"name\":\(quote(name)),\"type\":\(quote(type)),\"source\":\"test.conf\",\"params\":{\(members)}}"
+    }
+    return "{\"version\":1,\"host\":\(quote(host)),\"services\":[\(list.joined(separator: ","))]}"
+  }
+
+  static func quote(_ text: String) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
+    let array = String(decoding: data, as: UTF8.self)
+    return String(array.dropFirst().dropLast())
+  }
+
+  public func cleanUp() {
+    stopWatcher()
+    nagios.stop()
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  deinit { cleanUp() }
+}
+
+/// The ssh account of test servers: `automon-test`, made once (idempotently) with a real
+/// shell and a non-locked password field, as sshd needs for a forced command. Tests run as root.
+public enum TestAccount {
+  public static let name = "automon-test"
+
+  public static func ensure() throws {
+    if getpwnam(name) != nil { return }
+    let add = try runProgram("useradd", ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/bin/sh", name])
+    guard add.succeeded || getpwnam(name) != nil else { throw TestServerError("useradd \(name): \(add.stderr)") }
+    _ = try runProgram("usermod", ["-p", "*", name])
+  }
+}
