@@ -63,7 +63,7 @@ import TestKit
     #expect(findings.status == 2)
 
     // dh finds the addon through Build-Depends: dh-sequence-monitoringinfo and runs the tool
-    // right after dh_installlogrotate.
+    // right after dh_fixperms (so a password fragment keeps its mode 0600).
     let sample = try temporaryDirectory("mi-dh-sample")
     defer { try? FileManager.default.removeItem(at: sample) }
     try shell("cp -R \"$EX\"/. \"$S\"/", ["EX": BuildPaths.packageRoot.appendingPathComponent("examples/hello-monitored").path, "S": sample.path])
@@ -71,9 +71,9 @@ import TestKit
       "cd \"$S\" && PATH=\"$R/usr/bin:$PATH\" PERL5LIB=\"$R/usr/share/perl5\" dh binary --no-act",
       ["S": sample.path, "R": root.path.path])
     let commands = sequence.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-    let logrotate = commands.firstIndex { $0.hasPrefix("dh_installlogrotate") }
+    let fixperms = commands.firstIndex { $0.hasPrefix("dh_fixperms") }
     let ours = commands.firstIndex { $0.hasPrefix("dh_monitoringinfo") }
-    #expect(logrotate != nil && ours == logrotate.map { $0 + 1 }, "\(sequence)")
+    #expect(fixperms != nil && ours == fixperms.map { $0 + 1 }, "\(sequence)")
   }
 
   /// The plugin runs from its installed path without the Swift toolchain's libraries.

@@ -26,7 +26,6 @@ import TestKit
       "usr/share/dh-monitoringinfo/lintian/lib/Lintian/Check/MonitoringInfo.pm",
       "usr/share/dh-monitoringinfo/lintian/profiles/monitoring-info/main.profile",
       "usr/share/dh-monitoringinfo/lintian/tags/monitoring-info/monitoring-info-unknown-key.tag",
-      "usr/share/monitoring-info/templates/debhelper/postinst-monitoringinfo-private",
       "usr/share/man/man1/dh_monitoringinfo.1.gz", "usr/share/man/man1/monitoring-info-lint.1.gz",
       "usr/share/doc/dh-monitoringinfo/format-reference.md.gz",
     ] {
