@@ -23,11 +23,11 @@ public struct Tickets: Sendable {
   func secret(create: Bool) throws(ServerError) -> [UInt8] {
     if let bytes = try? FileReader.read(settings.secret, limit: 1024), bytes.count >= 32 { return bytes }
     guard create else { throw ServerError("no server secret in \(settings.secret) (run 'auto-monitor-server setup')") }
-    let random: [UInt8]
-    do { random = Array(try FileReader.read("/dev/urandom", limit: 31).prefix(32)) } catch {
-      throw ServerError("cannot read /dev/urandom: \(error)")
+    // getentropy(3): the kernel's random source without opening a device file.
+    var random = [UInt8](repeating: 0, count: 32)
+    guard random.withUnsafeMutableBytes({ getentropy($0.baseAddress, $0.count) }) == 0 else {
+      throw ServerError("cannot get random bytes for the server secret: \(String(cString: strerror(errno)))")
     }
-    guard random.count == 32 else { throw ServerError("short read from /dev/urandom") }
     try AtomicFile.write(random, to: settings.secret, mode: 0o600)
     return random
   }
