@@ -53,6 +53,12 @@ final class BareSSHD {
     guard started.succeeded, let text = try? String(contentsOfFile: directory + "/sshd.pid", encoding: .utf8),
       let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
     else {
+      // It may still come up after we gave up: never leave it behind.
+      if let text = try? String(contentsOfFile: directory + "/sshd.pid", encoding: .utf8),
+        let late = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+      {
+        kill(late, SIGKILL)
+      }
       let log = (try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? ""
       throw BareSSHDError(message: "sshd did not start (status \(started.status)): \(started.stderr)\(log)")
     }
