@@ -186,15 +186,17 @@ public struct PackageDatabase: Sendable {
       var obsolete: [String] = []
       // Only the few packages with a fragment need their Conffiles as text (the search on the
       // raw bytes keeps a 3,000-package database at a few milliseconds).
-      if let raw = Self.rawField(file, "Conffiles"), Self.contains(raw, prefixBytes), let text = Self.field(file, "Conffiles") {
-        for line in text.split(separator: "\n") {
-          // " /etc/monitoring-info/x.conf MD5 [obsolete|remove-on-upgrade]"
-          let words = line.split(separator: " ")
-          guard let conffile = words.first, conffile.hasPrefix(prefix) else { continue }
-          if words.dropFirst(2).contains(where: { $0 == "obsolete" || $0 == "remove-on-upgrade" }) {
-            obsolete.append(String(conffile))
+      if let raw = Self.rawField(file, "Conffiles"), Self.contains(raw, prefixBytes) {
+        // " /etc/monitoring-info/x.conf MD5 [obsolete|remove-on-upgrade]", split as bytes.
+        for line in raw.split(separator: UInt8(ascii: "\n")) {
+          let words = line.split(separator: UInt8(ascii: " "))
+          guard let conffile = words.first, conffile.starts(with: prefixBytes) else { continue }
+          let path = String(decoding: conffile, as: UTF8.self)
+          let flags = words.dropFirst(2).map { String(decoding: $0, as: UTF8.self) }
+          if flags.contains(where: { $0 == "obsolete" || $0 == "remove-on-upgrade" }) {
+            obsolete.append(path)
           } else {
-            conffiles.append(String(conffile))
+            conffiles.append(path)
           }
         }
       }
