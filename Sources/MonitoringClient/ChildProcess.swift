@@ -40,7 +40,8 @@ public struct ChildProcess: Sendable {
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     // Its own process group, so a timeout kills ssh and anything it started.
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    Detach.resetSignals(&attributes)
     posix_spawnattr_setpgroup(&attributes, 0)
     var pid: pid_t = 0
     let argv = ([program] + arguments).map { strdup($0) } + [nil]

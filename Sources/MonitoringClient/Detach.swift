@@ -10,6 +10,17 @@ public enum Detach {
   /// dpkg's session, so no terminal hang-up reaches it.
   static let spawnSetSID: Int16 = 0x80
 
+  /// A child starts with no blocked signal and default handlers, whatever its parent (dpkg
+  /// may run maintainer scripts with signals ignored) had.
+  static func resetSignals(_ attributes: inout posix_spawnattr_t) {
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    var all = sigset_t()
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+  }
+
   /// Closes every descriptor above stderr: the detached child's first act, as posix_spawn
   /// has no portable "close the rest" (apt's status pipe must not stay open in it).
   public static func closeInheritedDescriptors() {
@@ -35,7 +46,8 @@ public enum Detach {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    posix_spawnattr_setflags(&attributes, spawnSetSID)
+    posix_spawnattr_setflags(&attributes, spawnSetSID | Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    resetSignals(&attributes)
     var executable = [CChar](repeating: 0, count: 4096)
     let length = readlink("/proc/self/exe", &executable, executable.count - 1)
     guard length > 0 else { return false }

@@ -35,8 +35,28 @@ public struct PackageDatabase: Sendable {
     "installed", "triggers-pending", "triggers-awaited", "unpacked", "half-configured",
   ]
 
-  /// Reads `DIR/status` and `DIR/updates/NNNN`; `prefix` limits the conffiles kept.
+  /// Reads `DIR/status` and `DIR/updates/NNNN`; `prefix` limits the conffiles kept. dpkg may
+  /// be running (the trigger runs inside it) and fold its journal into a new status file while
+  /// we read: a journal entry that vanished means starting over, a few times.
   public static func read(dpkgDirectory: String, conffilePrefix: String = ClientPaths.fragmentDirectory + "/") throws(ClientError) -> PackageDatabase {
+    var attempt = 0
+    while true {
+      attempt += 1
+      do {
+        return try readOnce(dpkgDirectory: dpkgDirectory, conffilePrefix: conffilePrefix)
+      } catch let error as JournalMoved {
+        if attempt >= 20 { throw .packageDatabase("\(error.path) changed while being read, 20 times") }
+        usleep(20_000)
+      } catch {
+        throw error as! ClientError
+      }
+    }
+  }
+
+  /// A file of dpkg's database disappeared between listing and opening it.
+  struct JournalMoved: Error { var path: String }
+
+  private static func readOnce(dpkgDirectory: String, conffilePrefix: String) throws -> PackageDatabase {
     var database = PackageDatabase(infoDirectory: dpkgDirectory + "/info")
     let status = dpkgDirectory + "/status"
     guard access(status, F_OK) == 0 else {
@@ -47,7 +67,12 @@ public struct PackageDatabase: Sendable {
     let updates = dpkgDirectory + "/updates"
     if let names = try? FileReader.files(in: updates, withSuffix: "") {
       for name in names where name.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-        try database.readStanzas(updates + "/" + name, prefix: conffilePrefix)
+        let path = updates + "/" + name
+        guard access(path, F_OK) == 0 else { throw JournalMoved(path: path) }
+        do { try database.readStanzas(path, prefix: conffilePrefix) } catch {
+          if access(path, F_OK) != 0 { throw JournalMoved(path: path) }
+          throw error
+        }
       }
     }
     for package in database.packages.values where Self.presentStates.contains(package.state) {
@@ -161,15 +186,17 @@ public struct PackageDatabase: Sendable {
       var obsolete: [String] = []
       // Only the few packages with a fragment need their Conffiles as text (the search on the
       // raw bytes keeps a 3,000-package database at a few milliseconds).
-      if let raw = Self.rawField(file, "Conffiles"), Self.contains(raw, prefixBytes), let text = Self.field(file, "Conffiles") {
-        for line in text.split(separator: "\n") {
-          // " /etc/monitoring-info/x.conf MD5 [obsolete|remove-on-upgrade]"
-          let words = line.split(separator: " ")
-          guard let conffile = words.first, conffile.hasPrefix(prefix) else { continue }
-          if words.dropFirst(2).contains(where: { $0 == "obsolete" || $0 == "remove-on-upgrade" }) {
-            obsolete.append(String(conffile))
+      if let raw = Self.rawField(file, "Conffiles"), Self.contains(raw, prefixBytes) {
+        // " /etc/monitoring-info/x.conf MD5 [obsolete|remove-on-upgrade]", split as bytes.
+        for line in raw.split(separator: UInt8(ascii: "\n")) {
+          let words = line.split(separator: UInt8(ascii: " "))
+          guard let conffile = words.first, conffile.starts(with: prefixBytes) else { continue }
+          let path = String(decoding: conffile, as: UTF8.self)
+          let flags = words.dropFirst(2).map { String(decoding: $0, as: UTF8.self) }
+          if flags.contains(where: { $0 == "obsolete" || $0 == "remove-on-upgrade" }) {
+            obsolete.append(path)
           } else {
-            conffiles.append(String(conffile))
+            conffiles.append(path)
           }
         }
       }

@@ -52,7 +52,16 @@ final class BareSSHD {
     while Date() < deadline, !(FileManager.default.fileExists(atPath: directory + "/sshd.pid") && Self.accepts(port)) { usleep(10_000) }
     guard started.succeeded, let text = try? String(contentsOfFile: directory + "/sshd.pid", encoding: .utf8),
       let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
-    else { throw BareSSHDError(message: "sshd did not start: \(started.stderr)") }
+    else {
+      // It may still come up after we gave up: never leave it behind.
+      if let text = try? String(contentsOfFile: directory + "/sshd.pid", encoding: .utf8),
+        let late = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+      {
+        kill(late, SIGKILL)
+      }
+      let log = (try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? ""
+      throw BareSSHDError(message: "sshd did not start (status \(started.status)): \(started.stderr)\(log)")
+    }
     self.pid = pid
   }
 
