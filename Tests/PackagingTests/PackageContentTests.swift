@@ -35,6 +35,23 @@ import TestKit
     #expect(try field(built.deb("dh-monitoringinfo"), "Depends").contains("debhelper (>= 13)"))
   }
 
+  /// A package with a day-one default ships no fragment, so none of the fragment triggers fire
+  /// for it: the client watches each such package's /usr/share/doc/PACKAGE (present in every
+  /// Debian package, removed by `dpkg -r`) so its default follows install and removal.
+  @Test func clientWatchesEveryPackageWithADefault() throws {
+    let built = try PackageBuild.shared()
+    let triggers = try shell("dpkg-deb --ctrl-tarfile \"$D\" | tar -xOf - ./triggers", ["D": built.deb("auto-monitor-client").path])
+    let lines = Set(triggers.split(separator: "\n").map(String.init))
+    #expect(lines.contains("interest-noawait /etc/monitoring-info"))
+    #expect(lines.contains("interest-noawait monitoring-info-changed"))
+    let defaults = try FileManager.default.contentsOfDirectory(atPath: BuildPaths.packageRoot.appendingPathComponent("defaults").path)
+      .filter { $0.hasSuffix(".conf") }.map { String($0.dropLast(5)) }
+    #expect(defaults.count >= 20)
+    for package in defaults {
+      #expect(lines.contains("interest-noawait /usr/share/doc/\(package)"), "no trigger for the default of \(package)")
+    }
+  }
+
   @Test func pluginsShipPluginAndCommandDefinition() throws {
     let built = try PackageBuild.shared()
     let deb = built.deb("auto-monitor-plugins")
