@@ -36,6 +36,7 @@ bench: release
 	bench/lint
 	bench/dh
 	bench/plugin
+	bench/server
 
 clean:
 	rm -rf .build bench/out
