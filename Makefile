@@ -37,6 +37,7 @@ bench: release
 	bench/dh
 	bench/plugin
 	bench/client
+	bench/server
 
 clean:
 	rm -rf .build bench/out

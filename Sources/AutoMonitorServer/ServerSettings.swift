@@ -93,8 +93,8 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
 extension StringProtocol {
   var trimmingSpaces: String {
     var s = Substring(self)
-    while let f = s.first, f == " " || f == "\t" || f == "\r" { s.removeFirst() }
-    while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
+    while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s.removeFirst() }
+    while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }
     return String(s)
   }
 }

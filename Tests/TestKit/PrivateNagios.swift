@@ -6,8 +6,8 @@ import Foundation
 
 /// A private nagios4 for tests: Debian's stock `nagios.cfg` with every path moved into a
 /// temporary directory (owned by user `nagios`, which the daemon drops to), its own
-/// `cfg_dir` (`confD`) and no query socket or syslog shared with the real one. Started with
-/// `nagios4 -d`, stopped by the PID in its lock file.
+/// `cfg_dir` (`confD`) and no query socket or syslog shared with the real one. Runs as a child
+/// in the foreground, stopped by its PID.
 public final class PrivateNagios: @unchecked Sendable {
   public let directory: URL
   public var config: String { directory.path + "/nagios.cfg" }
@@ -49,9 +49,12 @@ public final class PrivateNagios: @unchecked Sendable {
     _ = try runProgram("chmod", ["-R", "u+rwX,go+rX", directory.path])
   }
 
+  /// `nagios4 -d` (only a daemon writes the lock file the apply step reads the PID from); the
+  /// parent is reaped by polling, as it leaves a daemon holding inherited descriptors.
   public func start() throws {
-    let result = try runProgram("/usr/sbin/nagios4", ["-d", config])
-    guard result.succeeded else { throw TestServerError("nagios4 -d failed: \(result.stdout)\(result.stderr)") }
+    try? FileManager.default.removeItem(atPath: objectCache)
+    let parent = try Daemon("/usr/sbin/nagios4", ["-d", config])
+    _ = parent.wait(seconds: 10)
     for _ in 0..<200 {
       if pid != nil, FileManager.default.fileExists(atPath: objectCache) { return }
       usleep(25_000)
@@ -67,8 +70,7 @@ public final class PrivateNagios: @unchecked Sendable {
   }
 
   public func stop() {
-    guard let pid else { return }
-    stopProcess(pid)
+    if let pid { stopProcess(pid) }
   }
 
   /// Host names and `host;service` pairs Nagios has loaded.

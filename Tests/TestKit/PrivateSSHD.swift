@@ -11,7 +11,7 @@ public final class PrivateSSHD: @unchecked Sendable {
   public let port: Int
   public let directory: URL
   let binDirectory: String
-  var process: Process?
+  var process: Daemon?
   public var log: String { directory.path + "/sshd.log" }
 
   public init(server: PrivateServer) throws {
@@ -48,13 +48,7 @@ public final class PrivateSSHD: @unchecked Sendable {
   }
 
   public func start() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-    process.arguments = ["-D", "-e", "-f", directory.path + "/sshd_config"]
-    FileManager.default.createFile(atPath: log, contents: nil)
-    process.standardError = FileHandle(forWritingAtPath: log)
-    try process.run()
-    self.process = process
+    process = try Daemon("/usr/sbin/sshd", ["-D", "-e", "-f", directory.path + "/sshd_config"], log: log)
     for _ in 0..<200 {
       if !PortAllocator.isFree(port, type: SOCK_STREAM) { return }
       usleep(25_000)
@@ -63,7 +57,7 @@ public final class PrivateSSHD: @unchecked Sendable {
   }
 
   public func stop() {
-    if let process, process.isRunning { stopProcess(process.processIdentifier) }
+    process?.stop()
     process = nil
     try? FileManager.default.removeItem(atPath: binDirectory)
   }

@@ -20,7 +20,7 @@ public final class PrivateServer: @unchecked Sendable {
   public var receiver: String { BuildPaths.executable("monitoring-info-receive").path }
   public var admin: String { BuildPaths.executable("auto-monitor-server").path }
   public var user: String { TestAccount.name }
-  private var watcher: Process?
+  private var watcher: Daemon?
 
   /// `checkCommand` runs for every service; by default this build's plugin in registration
   /// mode (its results land in status.dat within seconds of a forced check).
@@ -61,7 +61,7 @@ public final class PrivateServer: @unchecked Sendable {
     define host {
         name                    auto-monitor-host
         use                     generic-host
-        check_command           return-ok
+        check_command           automon-test-host-ok
         max_check_attempts      1
         check_period            24x7
         contact_groups          admins
@@ -81,7 +81,7 @@ public final class PrivateServer: @unchecked Sendable {
     }
 
     define command {
-        command_name            return-ok
+        command_name            automon-test-host-ok
         command_line            /bin/true
     }
 
@@ -105,19 +105,11 @@ public final class PrivateServer: @unchecked Sendable {
 
   /// `auto-monitor-server watch` in the background (it drops to user nagios itself).
   public func startWatcher() throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: admin)
-    process.arguments = ["--config", configPath, "watch"]
-    process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-    let log = directory.path + "/watch.log"
-    FileManager.default.createFile(atPath: log, contents: nil)
-    process.standardError = FileHandle(forWritingAtPath: log)
-    try process.run()
-    watcher = process
+    watcher = try Daemon(admin, ["--config", configPath, "watch"], log: directory.path + "/watch.log")
   }
 
   public func stopWatcher() {
-    if let watcher, watcher.isRunning { stopProcess(watcher.processIdentifier) }
+    watcher?.stop()
     watcher = nil
   }
 

@@ -38,5 +38,21 @@ public enum ServerLayout {
       }
     }
     try Tickets(settings: settings).ensureSecret()
+    try createFirstGeneration(settings)
+  }
+
+  /// Nagios refuses to start when its cfg_dir link dangles: an empty generation until the
+  /// first apply.
+  static func createFirstGeneration(_ settings: ServerSettings) throws(ServerError) {
+    var status = stat()
+    if lstat(settings.liveLink, &status) == 0 { return }
+    guard let nagios = getpwnam(settings.nagiosUser) else { throw ServerError("no user '\(settings.nagiosUser)'") }
+    let generation = settings.nagiosDirectory + "/gen-0"
+    for path in [generation, generation + "/hosts", generation + "/templates"] {
+      if mkdir(path, 0o755) != 0 && errno != EEXIST { throw ServerError("cannot create \(path): \(errnoText())") }
+      chown(path, nagios.pointee.pw_uid, nagios.pointee.pw_gid)
+    }
+    guard symlink("gen-0", settings.liveLink) == 0 else { throw ServerError("cannot create \(settings.liveLink): \(errnoText())") }
+    lchown(settings.liveLink, nagios.pointee.pw_uid, nagios.pointee.pw_gid)
   }
 }
