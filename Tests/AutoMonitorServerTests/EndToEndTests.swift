@@ -91,21 +91,7 @@ final class TestHTTPServer {
   let process: Daemon
   init() throws {
     process = try Daemon("/usr/bin/python3", ["-m", "http.server", "--bind", "127.0.0.1", String(port), "--directory", "/usr/share/doc"])
-    _ = waitUntil(seconds: 5) { !PortAllocatorProbe.isFree(self.port) }
+    _ = waitUntil(seconds: 5) { isListening(self.port) }
   }
   func stop() { process.stop() }
-}
-
-enum PortAllocatorProbe {
-  static func isFree(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    return withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    } != 0
-  }
 }

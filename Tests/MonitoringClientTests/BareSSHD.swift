@@ -49,7 +49,7 @@ final class BareSSHD {
     let started = try runProgram("/usr/sbin/sshd", ["-f", config, "-E", directory + "/sshd.log"])
     // The daemon writes its PID file just after the parent returns.
     let deadline = Date().addingTimeInterval(10)
-    while Date() < deadline, !(FileManager.default.fileExists(atPath: directory + "/sshd.pid") && Self.accepts(port)) { usleep(10_000) }
+    while Date() < deadline, !(FileManager.default.fileExists(atPath: directory + "/sshd.pid") && isListening(port)) { usleep(10_000) }
     guard started.succeeded, let text = try? String(contentsOfFile: directory + "/sshd.pid", encoding: .utf8),
       let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
     else {
@@ -72,16 +72,4 @@ final class BareSSHD {
   }
 
   struct BareSSHDError: Error { var message: String }
-
-  static func accepts(_ port: Int) -> Bool {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    return withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    } == 0
-  }
 }

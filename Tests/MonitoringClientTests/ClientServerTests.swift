@@ -40,7 +40,7 @@ final class ClientServerRig {
   func startSSHD() throws {
     let started = try runProgram("/usr/sbin/sshd", ["-f", sshd.directory.path + "/sshd_config", "-E", sshd.log])
     guard started.succeeded else { throw TestServerError("sshd: \(started.stderr)") }
-    guard waitUntil(seconds: 10, { sshdPID != nil && BareSSHD.accepts(sshd.port) }) else {
+    guard waitUntil(seconds: 10, { sshdPID != nil && isListening(sshd.port) }) else {
       throw TestServerError("sshd did not listen on \(sshd.port)")
     }
   }
