@@ -55,8 +55,13 @@ public struct FragmentCollector: Sendable {
 
   public func collect() throws(ClientError) -> FragmentCollection {
     var collection = FragmentCollection()
-    let database = try PackageDatabase.read(dpkgDirectory: paths.dpkgDirectory)
     let fragmentNames = (try? FileReader.files(in: paths.fragmentDirectory, withSuffix: ".conf")) ?? []
+    let defaultNames = (try? FileReader.files(in: paths.defaultsDirectory, withSuffix: ".conf")) ?? []
+    // Only the packages that can matter are kept from dpkg's database: those with a fragment
+    // conffile, those a fragment or a default is named after (the file-list guess, the
+    // defaults), and below, any other owner the file lists name.
+    var wanted = Set((fragmentNames + defaultNames).map { String($0.dropLast(5)) })
+    var database = try PackageDatabase.read(dpkgDirectory: paths.dpkgDirectory, names: wanted)
     // Owners: conffile entries first, file lists only for what they leave unclaimed.
     var owners: [String: String] = [:]
     var unclaimed: [String] = []
@@ -72,7 +77,14 @@ public struct FragmentCollector: Sendable {
       }
     }
     if !unclaimed.isEmpty {
-      for (path, owner) in database.listOwners(of: unclaimed) { owners[String(path.split(separator: "/").last!)] = owner }
+      let listed = database.listOwners(of: unclaimed)
+      for (path, owner) in listed { owners[String(path.split(separator: "/").last!)] = owner }
+      let unknown = Set(listed.values).filter { database.state(of: $0) == nil }
+      if !unknown.isEmpty {
+        // Rare: a fragment owned through a file list by a package named otherwise.
+        wanted.formUnion(unknown)
+        database = try PackageDatabase.read(dpkgDirectory: paths.dpkgDirectory, names: wanted)
+      }
     }
     var packagesWithFragment = Set<String>()
     var selected: [FragmentCollection.File] = []
@@ -96,7 +108,7 @@ public struct FragmentCollector: Sendable {
       }
       selected.append(.init(name: name, path: paths.fragmentDirectory + "/" + name, origin: .fragment(package: owner)))
     }
-    for name in (try? FileReader.files(in: paths.defaultsDirectory, withSuffix: ".conf")) ?? [] {
+    for name in defaultNames {
       let package = String(name.dropLast(5))
       guard database.isPresent(package), !packagesWithFragment.contains(package) else { continue }
       if exclusions.excludesFile(name) || exclusions.excludesPackage(package) {

@@ -26,6 +26,8 @@ public struct PackageDatabase: Sendable {
   public private(set) var packages: [String: Package] = [:]
   private var conffileOwners: [String: String] = [:]
   private let infoDirectory: String
+  /// The names to keep (plus those with a conffile under the prefix); nil: every package.
+  private var kept: PackageNameSet?
 
   /// The states in which a package's files on disk are the package's: a package removed but not
   /// purged (`config-files`) keeps its conffiles, which must not count. `unpacked` and
@@ -38,12 +40,15 @@ public struct PackageDatabase: Sendable {
   /// Reads `DIR/status` and `DIR/updates/NNNN`; `prefix` limits the conffiles kept. dpkg may
   /// be running (the trigger runs inside it) and fold its journal into a new status file while
   /// we read: a journal entry that vanished means starting over, a few times.
-  public static func read(dpkgDirectory: String, conffilePrefix: String = ClientPaths.fragmentDirectory + "/") throws(ClientError) -> PackageDatabase {
+  /// `names`, when given, limits the packages kept to those names and to packages with a
+  /// conffile under the prefix: the others are skipped on their raw bytes, before any String
+  /// or dictionary entry is made for them (most of a large database). nil keeps every package.
+  public static func read(dpkgDirectory: String, conffilePrefix: String = ClientPaths.fragmentDirectory + "/", names: Set<String>? = nil) throws(ClientError) -> PackageDatabase {
     var attempt = 0
     while true {
       attempt += 1
       do {
-        return try readOnce(dpkgDirectory: dpkgDirectory, conffilePrefix: conffilePrefix)
+        return try readOnce(dpkgDirectory: dpkgDirectory, conffilePrefix: conffilePrefix, names: names)
       } catch let error as JournalMoved {
         if attempt >= 20 { throw .packageDatabase("\(error.path) changed while being read, 20 times") }
         usleep(20_000)
@@ -56,8 +61,9 @@ public struct PackageDatabase: Sendable {
   /// A file of dpkg's database disappeared between listing and opening it.
   struct JournalMoved: Error { var path: String }
 
-  private static func readOnce(dpkgDirectory: String, conffilePrefix: String) throws -> PackageDatabase {
+  private static func readOnce(dpkgDirectory: String, conffilePrefix: String, names: Set<String>?) throws -> PackageDatabase {
     var database = PackageDatabase(infoDirectory: dpkgDirectory + "/info")
+    if let names { database.kept = PackageNameSet(names) }
     let status = dpkgDirectory + "/status"
     guard access(status, F_OK) == 0 else {
       // No dpkg database at all (a bare root): nothing is installed.
@@ -156,6 +162,22 @@ public struct PackageDatabase: Sendable {
     }
   }
 
+  /// Whether a line of a field value (leading blanks skipped) starts with `prefix`: one memchr
+  /// per line, where a search for the prefix's "/" would stop at every slash of every path.
+  static func hasLine(_ raw: UnsafeRawBufferPointer, startingWith prefix: [UInt8]) -> Bool {
+    guard let base = raw.baseAddress else { return false }
+    return prefix.withUnsafeBytes { pattern in
+      var offset = 0
+      while offset < raw.count {
+        while offset < raw.count, raw[offset] == UInt8(ascii: " ") || raw[offset] == UInt8(ascii: "\t") { offset += 1 }
+        if raw.count - offset >= pattern.count, memcmp(base + offset, pattern.baseAddress!, pattern.count) == 0 { return true }
+        guard let newline = memchr(base + offset, 0x0A, raw.count - offset) else { return false }
+        offset = base.distance(to: UnsafeRawPointer(newline)) + 1
+      }
+      return false
+    }
+  }
+
   private func listFiles(of package: Package) -> [String] {
     [infoDirectory + "/" + package.name + ".list", infoDirectory + "/" + package.name + ":" + package.architecture + ".list"]
   }
@@ -174,19 +196,25 @@ public struct PackageDatabase: Sendable {
       let step = capt_tagfile_step(file)
       if step == 0 { break }
       if step < 0 { throw .packageDatabase("\(path): \(Self.lastError())") }
-      guard let name = Self.field(file, "Package"), !name.isEmpty else { continue }
+      guard let rawName = Self.rawField(file, "Package"), !rawName.isEmpty else { continue }
+      let rawConffiles = Self.rawField(file, "Conffiles")
+      let hasFragment = rawConffiles.map { Self.hasLine($0, startingWith: prefixBytes) } ?? false
+      if !hasFragment, let kept, !kept.contains(rawName) { continue }
+      let name = String(decoding: rawName, as: UTF8.self)
+      if hasFragment { kept?.insert(rawName) }  // a later stanza of this name must replace it
       let architecture = Self.field(file, "Architecture") ?? ""
       // "install ok installed": the state is the last word (bytes, not Characters: fast).
       var state = "not-installed"
       if let raw = Self.rawField(file, "Status"), !raw.isEmpty {
-        let words = raw.split(separator: UInt8(ascii: " "))
-        if let last = words.last { state = String(decoding: last, as: UTF8.self) }
+        var start = raw.count
+        while start > 0, raw[start - 1] != UInt8(ascii: " ") { start -= 1 }
+        if start < raw.count { state = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start...]), as: UTF8.self) }
       }
       var conffiles: [String] = []
       var obsolete: [String] = []
       // Only the few packages with a fragment need their Conffiles as text (the search on the
       // raw bytes keeps a 3,000-package database at a few milliseconds).
-      if let raw = Self.rawField(file, "Conffiles"), Self.contains(raw, prefixBytes) {
+      if hasFragment, let raw = rawConffiles {
         // " /etc/monitoring-info/x.conf MD5 [obsolete|remove-on-upgrade]", split as bytes.
         for line in raw.split(separator: UInt8(ascii: "\n")) {
           let words = line.split(separator: UInt8(ascii: " "))

@@ -72,6 +72,31 @@ import Testing
     let collection = try root.collect()
     #expect(collection.services.isEmpty)
     #expect(Set(collection.omissions.map(\.subject)) == ["plain.conf", "renamed.conf"])
+    // The owner found in a list under another name is looked up in the database too.
+    #expect(collection.omissions.first { $0.subject == "renamed.conf" }?.reason == "package other is removed but not purged")
+  }
+
+  @Test func ownerFromAFileListUnderAnotherNameThatIsInstalled() throws {
+    // The database is read keeping only the packages that can matter; an owner only the file
+    // lists reveal must still have its state.
+    let root = try TestRoot()
+    try root.setPackages([PackageRecord(name: "apache2"), PackageRecord(name: "other")])
+    try root.fragment("renamed", "[renamed]\ntype = tcp\nport = 2\n")
+    try root.write("var/lib/dpkg/info/other:amd64.list", "/etc/monitoring-info/renamed.conf\n/usr\n")
+    let collection = try root.collect()
+    #expect(collection.services.map(\.name) == ["renamed"])
+    #expect(collection.omissions.isEmpty)
+  }
+
+  @Test func journalStanzaWithoutTheFragmentOverridesStatus() throws {
+    // A journal stanza whose Conffiles no longer name the fragment (the new version dropped it)
+    // must still replace the package's entry: the fragment is then nobody's.
+    let root = try TestRoot()
+    try root.setPackages([PackageRecord(name: "mi-svc", conffiles: [conffile("mi-other")])])
+    try root.fragment("mi-other", "[svc]\ntype = tcp\nport = 9\n")
+    #expect(try root.collect().files.map(\.origin) == [.fragment(package: "mi-svc")])
+    try root.write("var/lib/dpkg/updates/0000", PackageRecord(name: "mi-svc", conffiles: ["/etc/mi-svc.cfg"]).stanza)
+    #expect(try root.collect().files.map(\.origin) == [.fragment(package: nil)])
   }
 
   @Test func unownedFragmentsAreTheAdministrators() throws {
