@@ -39,6 +39,11 @@ extension JSONValue {
   /// A JSON string literal (RFC 8259): quotes, backslashes and control characters escaped;
   /// U+2028 and U+2029 too, so the text is also safe inside JavaScript.
   public static func quoted(_ text: String) -> String {
+    // Most strings need no escape: one pass over the bytes, then a single append (0xE2 leads
+    // U+2028 and U+2029, so any string with it takes the scalar path).
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
+      return "\"" + text + "\""
+    }
     var output = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
