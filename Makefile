@@ -37,6 +37,7 @@ bench: release
 	bench/dh
 	bench/plugin
 	bench/client
+	bench/client-e2e
 	bench/server
 
 clean:

@@ -46,7 +46,7 @@ let package = Package(
     // transport over the system ssh, state and retry, discovery. No Foundation: dpkg runs it.
     .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg"]),
     .executableTarget(name: "monitoring-info-sync", dependencies: ["MonitoringClient"]),
-    .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"], exclude: ["Fixtures"]),
+    .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"]),
     // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
     // the receiver runs once per registration. libcrypto (tickets, key index) is loaded on use.
     .target(name: "CLibCrypto"),
