@@ -37,8 +37,10 @@ public struct Watcher {
       while monotonicMilliseconds() - start < longest, Glibc.poll(&poll, 1, quiet) > 0 {
         _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       }
+      let began = monotonicMilliseconds()
       let outcome = backend.apply(ApplyRequest(settings: settings))
-      log("apply: \(outcome.result.rawValue): \(outcome.message)\(outcome.error.map { "\n" + $0 } ?? "")")
+      let took = monotonicMilliseconds() - began
+      log("apply: \(outcome.result.rawValue) in \(took) ms: \(outcome.message)\(outcome.error.map { "\n" + $0 } ?? "")")
     }
   }
 }

@@ -52,26 +52,42 @@ struct NagiosApply {
     }
     let main = try NagiosMainConfig.load(settings.nagiosConfig)
     let current = currentGeneration()
-    let currentFiles = current.map { readGeneration($0) } ?? [:]
+    let previous = PreviousGeneration(directory: current)
     var quarantine = loadQuarantine()
     var outcome = ApplyOutcome(result: .unchanged, message: "configuration unchanged")
+    // A host file that did not change since the live generation was built is reused as it is
+    // (hard link, no read, no render), unless the administrator changed templates or overrides:
+    // then every host is rendered again.
+    let administratorChanged = current == nil || previous.templates != templates || previous.overrides != overridesText
+    let recorded = administratorChanged ? [:] : previous.manifest()
 
-    // The desired files: every host file, rendered again with the overrides.
+    // The desired files: each host file whose registration changed, rendered with the overrides.
     var desired: [String: [UInt8]] = [:]
+    var reused: Set<String> = []
     var bases: [String: [UInt8]] = [:]
+    var manifest: [String: String] = [:]
     for name in (try? FileReader.files(in: settings.hosts, withSuffix: ".cfg")) ?? [] {
       let host = String(name.dropLast(4))
-      guard HostName.isValid(host), let base = try? FileReader.read(settings.hosts + "/" + name, limit: 1 << 22),
+      guard HostName.isValid(host) else { continue }
+      // Stat before reading: a file replaced in between is seen as changed at the next apply.
+      let key = Self.identity(settings.hosts + "/" + name)
+      if let key, quarantine[host] == nil, recorded[host] == key, previous.names.contains(host) {
+        reused.insert(host)
+        manifest[host] = key
+        continue
+      }
+      guard let base = try? FileReader.read(settings.hosts + "/" + name, limit: 1 << 22),
         let parsed = NagiosRenderer.parse(base), parsed.host == host
       else { continue }
       bases[host] = base
       if let entry = quarantine[host], entry.file == base, !retryQuarantined {
-        if let good = currentFiles[host] { desired[host] = good }
+        if let good = previous.file(host) { desired[host] = good }
         continue
       }
       desired[host] = renderer.render(host: host, services: parsed.services, overrides: overrides)
+      if let key { manifest[host] = key }
     }
-    for host in quarantine.keys where bases[host] == nil {
+    for host in quarantine.keys where bases[host] == nil && !reused.contains(host) {
       clearQuarantine(host)
       quarantine[host] = nil
     }
@@ -79,17 +95,21 @@ struct NagiosApply {
     var excluded: Set<String> = []
     for _ in 0..<3 {
       var files = desired
-      for host in excluded { files[host] = currentFiles[host] }
-      let changed = Set(files.keys.filter { files[$0] != currentFiles[$0] })
-        .union(currentFiles.keys.filter { files[$0] == nil })
-      let templatesChanged = current.map { (try? FileReader.read($0 + "/templates/templates.cfg", limit: 1 << 22)) != templates } ?? true
+      var entries = manifest
+      for host in excluded {
+        files[host] = previous.file(host)
+        entries[host] = nil
+      }
+      let changed = Set(files.keys.filter { files[$0] != previous.file($0) })
+        .union(previous.names.filter { files[$0] == nil && !reused.contains($0) })
+      let templatesChanged = current == nil || previous.templates != templates
       if changed.isEmpty && !templatesChanged {
         finishQuarantine(files: files, bases: bases, quarantine: &quarantine, excluded: excluded)
         outcome.quarantined = quarantine.mapValues(\.reason)
         return outcome
       }
-      let generation = try writeGeneration(files, templates: templates, after: current)
-      try writePlain(overridesText, to: generation + "/templates/overrides.applied")
+      let generation = try writeGeneration(files, reused: reused, changed: changed, manifest: entries, templates: templates,
+        overrides: overridesText, previous: previous, after: current)
       try flip(to: generation)
       outcome.verifications += 1
       let (status, output) = try Subprocess.run(settings.nagiosBinary, ["-v", settings.nagiosConfig])
@@ -97,11 +117,11 @@ struct NagiosApply {
         finishQuarantine(files: files, bases: bases, quarantine: &quarantine, excluded: excluded)
         outcome.quarantined = quarantine.mapValues(\.reason)
         outcome.result = .applied
-        let added = addedServices(files: files, previous: currentFiles)
+        let added = addedServices(changed: changed, files: files, previous: previous)
         let reload = reloadNagios(main)
         outcome.reloads += reload.reloaded ? 1 : 0
         if reload.reloaded { forceChecks(added, main: main) }
-        outcome.message = "applied \(generation.split(separator: "/").last!): \(files.count) host(s), \(changed.count) changed; " + reload.message
+        outcome.message = "applied \(generation.split(separator: "/").last!): \(files.count + reused.count) host(s), \(changed.count) changed; " + reload.message
         removeOldGenerations(keep: [generation, current].compactMap { $0 })
         return outcome
       }
@@ -111,11 +131,9 @@ struct NagiosApply {
       var culprits = pinnedHosts(output, changed: changed)
       // After the administrator changed templates or overrides, a failure is theirs to fix:
       // no host is quarantined for it.
-      let administratorChanged = templatesChanged
-        || current.map { (try? FileReader.read($0 + "/templates/overrides.applied", limit: 1 << 20)) ?? [] } != overridesText
       if culprits.isEmpty && !administratorChanged {
-        culprits = try bisect(files: files, previous: currentFiles, changed: changed.subtracting(excluded), templates: templates,
-          current: current, firstError: errorLines(output), outcome: &outcome)
+        culprits = try bisect(files: files, reused: reused, previous: previous, changed: changed.subtracting(excluded),
+          templates: templates, overrides: overridesText, current: current, firstError: errorLines(output), outcome: &outcome)
       }
       guard !culprits.isEmpty else {
         outcome.result = .failed
@@ -143,14 +161,16 @@ struct NagiosApply {
   /// changed hosts reverted (if that fails too, the administrator's files are at fault), then
   /// halves of the changed set. About 2 log2(n) verifications; the live link flips back each time.
   func bisect(
-    files: [String: [UInt8]], previous: [String: [UInt8]], changed: Set<String>, templates: [UInt8], current: String?,
-    firstError: String, outcome: inout ApplyOutcome
+    files: [String: [UInt8]], reused: Set<String>, previous: PreviousGeneration, changed: Set<String>, templates: [UInt8],
+    overrides: [UInt8], current: String?, firstError: String, outcome: inout ApplyOutcome
   ) throws(ServerError) -> [String: String] {
     guard !changed.isEmpty else { return [:] }
     func verifies(_ added: [String]) throws(ServerError) -> Bool {
       var trial = files
-      for host in changed where !added.contains(host) { trial[host] = previous[host] }
-      let generation = try writeGeneration(trial, templates: templates, after: current)
+      for host in changed where !added.contains(host) { trial[host] = previous.file(host) }
+      let unchanged = changed.filter { trial[$0] == previous.file($0) }
+      let generation = try writeGeneration(trial, reused: reused, changed: changed.subtracting(unchanged), manifest: [:],
+        templates: templates, overrides: overrides, previous: previous, after: current)
       try flip(to: generation)
       outcome.verifications += 1
       let status = try Subprocess.run(settings.nagiosBinary, ["-v", settings.nagiosConfig]).status
@@ -184,15 +204,21 @@ struct NagiosApply {
     return FileReader.isDirectory(path) ? path : nil
   }
 
-  func readGeneration(_ directory: String) -> [String: [UInt8]] {
-    var files: [String: [UInt8]] = [:]
-    for name in (try? FileReader.files(in: directory + "/hosts", withSuffix: ".cfg")) ?? [] {
-      if let bytes = try? FileReader.read(directory + "/hosts/" + name, limit: 1 << 22) { files[String(name.dropLast(4))] = bytes }
-    }
-    return files
+  /// The identity of a host file as the receiver left it: a new inode at every store (it
+  /// renames a new file into place), so an equal identity means an unchanged file.
+  static func identity(_ path: String) -> String? {
+    var status = stat()
+    guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return "\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec):\(status.st_ctim.tv_sec).\(status.st_ctim.tv_nsec)"
   }
 
-  func writeGeneration(_ files: [String: [UInt8]], templates: [UInt8], after current: String?) throws(ServerError) -> String {
+  /// Builds a generation: files of hosts that did not change are hard links to the previous
+  /// generation's (generation files are never written after creation), the rest are written;
+  /// then everything new is made durable before the live link may point at it.
+  func writeGeneration(
+    _ files: [String: [UInt8]], reused: Set<String>, changed: Set<String>, manifest: [String: String], templates: [UInt8],
+    overrides: [UInt8], previous: PreviousGeneration, after current: String?
+  ) throws(ServerError) -> String {
     var number = 1
     if let current, let n = Int(current.split(separator: "-").last ?? "") { number = n + 1 }
     var path = settings.nagiosDirectory + "/gen-\(number)"
@@ -203,10 +229,38 @@ struct NagiosApply {
     guard mkdir(path, 0o755) == 0, mkdir(path + "/hosts", 0o755) == 0, mkdir(path + "/templates", 0o755) == 0 else {
       throw ServerError("cannot create \(path): \(errnoText())")
     }
-    try writePlain(templates, to: path + "/templates/templates.cfg")
-    for (host, bytes) in files { try writePlain(bytes, to: path + "/hosts/" + host + ".cfg") }
-    // One sync for the whole directory tree instead of one per file.
-    sync()
+    var written: [String] = []
+    func put(_ bytes: [UInt8], _ target: String) throws(ServerError) {
+      try writePlain(bytes, to: target)
+      written.append(target)
+    }
+    try put(templates, path + "/templates/templates.cfg")
+    try put(overrides, path + "/templates/overrides.applied")
+    var index = ""
+    for host in manifest.keys.sorted() { index += host + " " + manifest[host]! + "\n" }
+    try put(Array(index.utf8), path + "/templates/" + PreviousGeneration.manifestName)
+    func reuse(_ host: String) -> Bool {
+      guard let directory = previous.directory else { return false }
+      return link(directory + "/hosts/" + host + ".cfg", path + "/hosts/" + host + ".cfg") == 0
+    }
+    for host in reused where files[host] == nil {
+      if !reuse(host) {
+        guard let bytes = previous.file(host) else { throw ServerError("cannot reuse the file of \(host): \(errnoText())") }
+        try put(bytes, path + "/hosts/" + host + ".cfg")
+      }
+    }
+    for (host, bytes) in files where changed.contains(host) || !previous.names.contains(host) || !reuse(host) {
+      try put(bytes, path + "/hosts/" + host + ".cfg")
+    }
+    // A few new files are synced one by one; a whole new generation in one sync.
+    if written.count > 64 {
+      sync()
+    } else {
+      for file in written { AtomicFile.syncFile(file) }
+      AtomicFile.syncDirectory(path + "/hosts")
+      AtomicFile.syncDirectory(path + "/templates")
+      AtomicFile.syncDirectory(path)
+    }
     return path
   }
 
@@ -244,6 +298,7 @@ struct NagiosApply {
     for sub in ["hosts", "templates"] {
       for name in (try? FileReader.files(in: path + "/" + sub, withSuffix: ".cfg")) ?? [] { unlink(path + "/" + sub + "/" + name) }
       unlink(path + "/" + sub + "/overrides.applied")
+      unlink(path + "/" + sub + "/" + PreviousGeneration.manifestName)
       rmdir(path + "/" + sub)
     }
     rmdir(path)
@@ -315,11 +370,12 @@ struct NagiosApply {
 
   // MARK: reload and first checks
 
-  func addedServices(files: [String: [UInt8]], previous: [String: [UInt8]]) -> [String] {
+  func addedServices(changed: Set<String>, files: [String: [UInt8]], previous: PreviousGeneration) -> [String] {
     var hosts: [String] = []
-    for (host, bytes) in files where bytes != previous[host] {
+    for host in changed {
+      guard let bytes = files[host] else { continue }
       let now = Set(NagiosRenderer.parse(bytes)?.services ?? [])
-      let before = Set(previous[host].flatMap { NagiosRenderer.parse($0)?.services } ?? [])
+      let before = Set(previous.file(host).flatMap { NagiosRenderer.parse($0)?.services } ?? [])
       if !now.subtracting(before).isEmpty { hosts.append(host) }
     }
     return hosts.sorted()
@@ -332,11 +388,15 @@ struct NagiosApply {
     else { return (false, "Nagios is not running: it reads this configuration when it starts") }
     let before = modificationTime(main.objectCache)
     guard kill(pid, SIGHUP) == 0 else { return (false, "cannot signal Nagios (pid \(pid)): \(errnoText())") }
-    // Nagios writes objects.cache once it has read the new configuration.
-    for _ in 0..<3000 {
+    // Nagios writes objects.cache once it has read the new configuration. A SIGHUP that comes
+    // while Nagios is still finishing the previous reload (after it wrote objects.cache, before
+    // it clears its restart flag) is lost: seen in bench/server with applies seconds apart. So
+    // the signal is repeated every 15 s until Nagios reloads; an extra reload is harmless.
+    for tick in 1...3000 {
       if modificationTime(main.objectCache) != before { return (true, "Nagios reloaded") }
       if kill(pid, 0) != 0 { return (true, "Nagios exited while reloading (see its log)") }
       usleep(20_000)
+      if tick % 750 == 0 { kill(pid, SIGHUP) }
     }
     return (true, "Nagios was sent SIGHUP but did not rewrite \(main.objectCache) within 60 s")
   }

@@ -40,6 +40,14 @@ public enum AtomicFile {
     syncDirectory(split(path).directory)
   }
 
+  public static func syncFile(_ path: String) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    if fd >= 0 {
+      fsync(fd)
+      close(fd)
+    }
+  }
+
   public static func syncDirectory(_ directory: String) {
     let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if fd >= 0 {
