@@ -2,13 +2,17 @@ import Glibc
 
 /// `auto-monitor-server watch`: waits on inotify for the apply mark and applies once a burst
 /// of registrations has settled (no new mark for `quiet` ms, at most `longest` ms after the
-/// first), so a burst costs one verification and one reload. Runs in the foreground: under
-/// systemd, from the init script, or started directly by a test.
+/// first), so a burst costs one verification and one reload. In a long burst the wait grows
+/// with the last apply's duration (three times it, at most `longestUnderLoad` ms): verifying
+/// and reloading a large configuration costs Nagios seconds of CPU, and applying every
+/// `longest` ms would starve the registrations themselves (bench/server). Runs in the
+/// foreground: under systemd, from the init script, or started directly by a test.
 public struct Watcher {
   public let settings: ServerSettings
   public let backend: any MonitoringBackend
   public var quiet: Int32 = 300
   public var longest: Int = 3000
+  public var longestUnderLoad: Int = 30000
   public var log: (String) -> Void
 
   public init(settings: ServerSettings, backend: any MonitoringBackend, log: @escaping (String) -> Void) {
@@ -25,6 +29,7 @@ public struct Watcher {
     }
     log("watching \(settings.applyMark)")
     var buffer = [UInt8](repeating: 0, count: 65536)
+    var wait = longest
     while true {
       if access(settings.applyMark, F_OK) != 0 {
         // Block until something happens in the apply directory.
@@ -34,14 +39,22 @@ public struct Watcher {
       // Coalesce: wait until the marks stop coming.
       let start = monotonicMilliseconds()
       var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-      while monotonicMilliseconds() - start < longest, Glibc.poll(&poll, 1, quiet) > 0 {
+      while monotonicMilliseconds() - start < wait, Glibc.poll(&poll, 1, quiet) > 0 {
         _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       }
       let began = monotonicMilliseconds()
       let outcome = backend.apply(ApplyRequest(settings: settings))
       let took = monotonicMilliseconds() - began
+      wait = Self.coalescingWait(afterApplyOf: took, longest: longest, limit: longestUnderLoad)
       log("apply: \(outcome.result.rawValue) in \(took) ms: \(outcome.message)\(outcome.error.map { "\n" + $0 } ?? "")")
     }
+  }
+}
+
+extension Watcher {
+  /// How long the next burst may be gathered: `longest`, or three times the last apply.
+  public static func coalescingWait(afterApplyOf took: Int, longest: Int, limit: Int) -> Int {
+    max(longest, min(limit, 3 * took))
   }
 }
 
