@@ -38,6 +38,8 @@ public enum ClientCommand {
       return 1
     }
     let quiet = invocation.action == .detached || invocation.action == .retry
+    // Started by the trigger while dpkg still works: read its database once dpkg is done.
+    if invocation.action == .detached, configuration.isConfigured { DpkgLock.waitUntilReleased(paths) }
     if !quiet { for warning in configuration.warnings { StandardStream.error("monitoring-info-sync: warning: \(warning)\n") } }
     switch invocation.action {
     case .dryRun: return dryRun(paths, configuration)

@@ -127,6 +127,25 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
     #expect(json["failures"] as? Int == 1)
   }
 
+  /// dpkg runs the trigger while it holds its lock and may still write the states the sync
+  /// reads: the detached sync reads nothing until dpkg's lock is free (it never takes it).
+  @Test func detachedSyncWaitsForDpkgToFinish() throws {
+    let port = allocatePort()  // nothing listens there: the attempt fails fast once it is made
+    let root = try configuredRoot(port: port)
+    try root.write("var/lib/dpkg/lock", "")
+    let descriptor = open(root.path + "/var/lib/dpkg/lock", O_RDWR)
+    #expect(descriptor >= 0)
+    var hold = flock()
+    hold.l_type = Int16(F_WRLCK)
+    hold.l_whence = Int16(SEEK_SET)
+    #expect(fcntl(descriptor, F_SETLK, &hold) == 0)
+    #expect(try root.run(["--trigger"]).status == 0)
+    usleep(1_500_000)
+    #expect(root.state == nil || root.state?.contains("Connection refused") == false, "synced while dpkg held its lock")
+    close(descriptor)  // dpkg is done
+    #expect(eventually(10) { root.state?.contains("Connection refused") == true }, "state: \(root.state ?? "none")")
+  }
+
   @Test func serverDownIsRecordedAndTheRetryWaitsForItsBackoff() throws {
     let port = allocatePort()  // nothing listens there
     let root = try configuredRoot(port: port)
