@@ -18,7 +18,7 @@ build: deps
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-demo: release
+demo: deps
 	@tools/demo
 
 check: deps
