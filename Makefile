@@ -1,4 +1,4 @@
-# monitoring-info: `make demo` shows the linter at work, `make check` runs every test.
+# monitoring-info: `make demo` tells the story on throw-away hosts, `make check` runs every test.
 # Both install the Debian packages they need (tools/apt-packages) when run as root.
 
 SWIFT ?= swift
@@ -18,7 +18,7 @@ build: deps
 release: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
-demo: release
+demo: deps
 	@tools/demo
 
 check: deps

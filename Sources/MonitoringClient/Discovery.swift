@@ -55,7 +55,7 @@ public enum Discovery {
       let server = DiscoveredServer(
         name: unescape(fields[3]), hostName: unescape(fields[6]), address: fields[7], port: port,
         user: txt["user"].flatMap { $0.isEmpty ? nil : $0 } ?? "automon", hostKey: key,
-        fingerprint: key?.fingerprint ?? txt["fingerprint"])
+        fingerprint: key?.fingerprint ?? txt["fingerprint"] ?? txt["hostkey"].flatMap { $0.hasPrefix("SHA256:") ? $0 : nil })
       if !found.contains(where: { $0.name == server.name && $0.address == server.address && $0.port == server.port }) {
         found.append(server)
       }

@@ -43,6 +43,17 @@ import Glibc
 @Suite struct DiscoveryTests {
   static let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
 
+  /// What auto-monitor-server-nagios announces: the fingerprint as `hostkey`, not the key.
+  @Test func takesAnAnnouncedFingerprint() {
+    let fingerprint = HostKey(line: Self.key)!.fingerprint
+    let found = Discovery.parse(
+      "=;lo;IPv4;auto-monitor\\032on\\032nagios;_auto-monitor._tcp;local;nagios.local;198.18.0.1;22;\"hostkey=\(fingerprint)\" \"user=automon\"\n")
+    #expect(found.count == 1)
+    #expect(found.first?.hostKey == nil)
+    #expect(found.first?.fingerprint == fingerprint)
+    #expect(found.first?.configurationLines.hasSuffix("server_key = \(fingerprint)\n") == true)
+  }
+
   @Test func parsesResolvedLinesOfAvahiBrowse() {
     let output = """
       +;lo;IPv4;auto-monitor\\032on\\032nagios;_auto-monitor._tcp;local
