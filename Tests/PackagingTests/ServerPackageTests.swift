@@ -16,8 +16,7 @@ import TestKit
     let host = try hosts.create(address: "198.18.1.1/24")
 
     #expect(try host.run("nagios4 -v /etc/nagios4/nagios.cfg >/dev/null && echo verifies") == "verifies\n")
-    try host.run(
-      "dpkg --force-depends -i '\(built.deb("auto-monitor-plugins").path)' '\(built.deb("auto-monitor-server-nagios").path)' >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    try host.install([built.deb("auto-monitor-plugins"), built.deb("auto-monitor-server-nagios")])
     #expect(try host.run("dpkg-query -W -f='${Status}' auto-monitor-server-nagios") == "install ok installed")
 
     let account = try host.run("getent passwd automon").split(separator: ":").map(String.init)

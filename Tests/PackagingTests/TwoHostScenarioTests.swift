@@ -20,8 +20,7 @@ import TestKit
     try hosts.link(a, b)
 
     // A: the server, sshd, Nagios, the apply watcher.
-    try a.run(
-      "dpkg --force-depends -i '\(built.deb("auto-monitor-plugins").path)' '\(built.deb("auto-monitor-server-nagios").path)' >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    try a.install([built.deb("auto-monitor-plugins"), built.deb("auto-monitor-server-nagios")])
     try a.run("mkdir -p /run/sshd && /usr/sbin/sshd && /etc/init.d/nagios4 start >/dev/null && /etc/init.d/auto-monitor-server-watch start >/dev/null")
     let ticket = try a.run("auto-monitor-server ticket \(b.name)").trimmingCharacters(in: .whitespacesAndNewlines)
     let hostKey = try a.run("cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -76,8 +75,7 @@ import TestKit
     let a = try hosts.create("a", address: "198.18.7.1/24")
     let b = try hosts.create("b", address: "198.18.7.2/24")
     try hosts.link(a, b)
-    try a.run(
-      "dpkg --force-depends -i '\(built.deb("auto-monitor-plugins").path)' '\(built.deb("auto-monitor-server-nagios").path)' >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    try a.install([built.deb("auto-monitor-plugins"), built.deb("auto-monitor-server-nagios")])
     #expect(try a.run("grep -c '_auto-monitor._tcp' /etc/avahi/services/auto-monitor.service") == "1\n")
     try a.startAvahi()
     try b.startAvahi()
