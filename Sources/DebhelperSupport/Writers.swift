@@ -176,6 +176,26 @@ extension Debhelper {
     try FileSystem.copyTimes(from: path(source), to: path(destination))
   }
 
+  /// Adds `PACKAGE: HINT` to the package's lintian overrides
+  /// (`usr/share/lintian/overrides/PACKAGE`, where dh_lintian installs the maintainer's own,
+  /// which are kept) unless that override is there already.
+  public func addLintianOverride(package: String, _ hint: String) throws {
+    let directory = "\(tmpdir(package))/usr/share/lintian/overrides"
+    let file = "\(directory)/\(package)"
+    let line = "\(package): \(hint)"
+    let existing = try FileSystem.readIfExists(path(file)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    let present = existing.split(separator: "\n").contains { entry in
+      let trimmed = entry.drop { $0 == " " }
+      return trimmed == line || trimmed == hint
+    }
+    if present { return }
+    verbosePrint("echo '\(line)' >> \(file)")
+    if options.noAct { return }
+    try FileSystem.makeDirectories(path(directory))
+    let separator = existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n"
+    try FileSystem.write(path(file), Array((separator + line + "\n").utf8), append: true, mode: 0o644)
+  }
+
   /// Appends the tool's name to debian/PKG.debhelper.log for each acted-on package.
   public func writeLog() throws {
     guard writesLog else { return }

@@ -62,6 +62,11 @@ func run() throws {
       try dh.installFile(
         from: fragment.path, bytes: fragment.bytes, to: "\(dh.tmpdir(package))/\(fragmentDirectory)/\(fragment.conf)",
         mode: fragment.outcome.holdsCredentials ? 0o600 : 0o644)
+      if fragment.outcome.holdsCredentials {
+        // lintian warns about every file that is not 0644; this one is 0600 on purpose.
+        try dh.addLintianOverride(
+          package: package, "non-standard-file-perm 0600 != 0644 [\(fragmentDirectory)/\(fragment.conf)]")
+      }
     }
     let triggersFile = dh.pkgfile(package, "triggers", useName: false)
     if let triggersFile, let bytes = try? FileSystem.read(triggersFile),
@@ -89,7 +94,8 @@ let usage = """
   arch- and OS-specific variants win), installs it as /etc/monitoring-info/PACKAGE.conf, adds
   the trigger 'activate-noawait monitoring-info-changed', and auto-monitor-client to
   ${misc:Recommends}. A fragment with a password is installed mode 0600 (readable by root
-  only); run after dh_fixperms, as the dh sequence does, so that this mode is what dpkg unpacks.
+  only), with a lintian override for that mode; run after dh_fixperms, as the dh sequence
+  does, so that this mode is what dpkg unpacks.
 
     --name=NAME        use debian/PACKAGE.NAME.monitoring-info and install NAME.conf
     -p, -N, -a, -i, -v, --no-act, -O...   the usual debhelper options (debhelper(7))

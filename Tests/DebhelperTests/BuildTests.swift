@@ -62,6 +62,15 @@ import Testing
     #expect(!postinst.contains("chmod"))
     #expect(try built.fileContents("mi-data", "/etc/monitoring-info/mi-data.conf") == fixtureFile("mi-data.monitoring-info"))
     #expect(try built.controlFile("mi-data", "conffiles") == "/etc/monitoring-info/mi-data.conf\n")
+    // lintian's warning about the deliberate mode is overridden, after the maintainer's own.
+    #expect(try built.fileContents("mi-data", "/usr/share/lintian/overrides/mi-data") == """
+      # The maintainer's own override, installed by dh_lintian.
+      mi-data: spelling-error-in-copyright
+      mi-data: non-standard-file-perm 0600 != 0644 [etc/monitoring-info/mi-data.conf]
+
+      """)
+    // Fragments without a password get no override.
+    #expect(throws: (any Error).self) { try built.fileContents("mi-named", "/usr/share/lintian/overrides/mi-named") }
   }
 
   @Test func archSpecificFragmentWins() throws {

@@ -89,8 +89,9 @@ struct DhBuildTests {
   }
 
   /// What a maintainer sees from the whole of lintian (all checks, our include dir) on the
-  /// package with a password fragment: lintian's own warning about the deliberate 0600, which
-  /// the README explains, and none of our tags. Without the mode in the package our check
+  /// package with a password fragment: nothing about the fragment. lintian's own warning about
+  /// the deliberate 0600 is overridden by the override dh_monitoringinfo ships with it, and
+  /// without that override it would be there. Without the mode in the package our check
   /// reports the credentials.
   @Test func fullLintianOnCredentialsPackage() throws {
     let built = try build()
@@ -103,13 +104,24 @@ struct DhBuildTests {
         environment: try lintianEnvironment(mode: .built, home: built.work))
     }
     let shipped = try lintian(deb)
-    let hints = shipped.stdout.split(separator: "\n").map(String.init)
-    #expect(hints.contains("W: mi-dh-clean-mail: non-standard-file-perm 0600 != 0644 [etc/monitoring-info/mi-dh-clean-mail.conf]"), "\(shipped.stdout)")
-    #expect(!hints.contains { $0.contains("monitoring-info-") }, "\(shipped.stdout)")
+    #expect(!shipped.stdout.contains("etc/monitoring-info/"), "\(shipped.stdout)")
+    let unpacked = built.work.appendingPathComponent("unpacked")
+    #expect(try runProgram("dpkg-deb", ["-R", deb.path, unpacked.path]).succeeded)
+    let overrides = unpacked.appendingPathComponent("usr/share/lintian/overrides/mi-dh-clean-mail")
+    #expect(try String(contentsOf: overrides, encoding: .utf8)
+      == "mi-dh-clean-mail: non-standard-file-perm 0600 != 0644 [etc/monitoring-info/mi-dh-clean-mail.conf]\n")
+
+    // Without the override, lintian's warning is there.
+    let bare = built.work.appendingPathComponent("bare")
+    #expect(try runProgram("cp", ["-a", unpacked.path, bare.path]).succeeded)
+    try FileManager.default.removeItem(at: bare.appendingPathComponent("usr/share/lintian"))
+    let bareDeb = built.work.appendingPathComponent("bare.deb")
+    #expect(try runProgram("dpkg-deb", ["--root-owner-group", "-b", bare.path, bareDeb.path]).succeeded)
+    #expect(try lintian(bareDeb).stdout.contains(
+      "W: mi-dh-clean-mail: non-standard-file-perm 0600 != 0644 [etc/monitoring-info/mi-dh-clean-mail.conf]"))
 
     // The same package with the fragment made 0644, as dh_fixperms would leave it.
-    let tree = built.work.appendingPathComponent("unpacked")
-    #expect(try runProgram("dpkg-deb", ["-R", deb.path, tree.path]).succeeded)
+    let tree = unpacked
     try FileManager.default.setAttributes(
       [.posixPermissions: 0o644], ofItemAtPath: tree.appendingPathComponent("etc/monitoring-info/mi-dh-clean-mail.conf").path)
     let readable = built.work.appendingPathComponent("readable.deb")
