@@ -31,30 +31,17 @@ struct BuiltPackages: Sendable {
 }
 
 enum PackageBuild {
-  /// The packages debian/control declares, and the source directory each one needs: the
-  /// client and server programs arrive from their own branches, and debian/rules leaves a
-  /// package out while its program is missing.
-  static let requirements: [String: String] = [
-    "auto-monitor-client": "Sources/monitoring-info-sync",
-    "auto-monitor-server-nagios": "Sources/auto-monitor-server",
-  ]
-
   private static let result: Result<BuiltPackages, any Error> = Result { try build() }
 
   static func shared() throws -> BuiltPackages { try result.get() }
 
+  /// The binary packages debian/control declares.
   static var expectedPackages: [String] {
     get throws {
       let control = try String(contentsOf: BuildPaths.packageRoot.appendingPathComponent("debian/control"), encoding: .utf8)
       return control.split(separator: "\n").compactMap { line -> String? in
         guard line.hasPrefix("Package: ") else { return nil }
-        let name = String(line.dropFirst("Package: ".count))
-        if let needed = requirements[name],
-          !FileManager.default.fileExists(atPath: BuildPaths.packageRoot.appendingPathComponent(needed).path)
-        {
-          return nil
-        }
-        return name
+        return String(line.dropFirst("Package: ".count))
       }
     }
   }
