@@ -11,17 +11,8 @@ import TestKit
   @Test func everyTestOfDebianTestsPasses() throws {
     let built = try PackageBuild.shared()
     // Outside /tmp (the host has a /tmp of its own) and kept between runs, like apt's cache.
-    let archives = built.workDirectory.deletingLastPathComponent().appendingPathComponent("apt-archives")
-    let dependencies = try testDependencies(built)
-    try shell(
-      """
-      mkdir -p "$ARCHIVES/partial"
-      apt-get install -q -y --download-only -o Dir::Cache::archives="$ARCHIVES" $DEPENDENCIES >"$ARCHIVES/download.log" 2>&1 ||
-        { cat "$ARCHIVES/download.log"; exit 1; }
-      """,
-      ["ARCHIVES": archives.path, "DEPENDENCIES": dependencies.joined(separator: " ")])
-    let fetched = try FileManager.default.contentsOfDirectory(atPath: archives.path).filter { $0.hasSuffix(".deb") }
-      .map { archives.appendingPathComponent($0).path }
+    let cache = built.workDirectory.deletingLastPathComponent().appendingPathComponent("apt-archives")
+    let fetched = try ArchivePackages.fetch(try testDependencies(built), cache: cache).map(\.path)
     let debs = built.packages.map { built.deb($0).path } + fetched
 
     let hosts = try TestHosts()

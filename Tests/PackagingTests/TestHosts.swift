@@ -13,10 +13,10 @@ final class TestHosts: @unchecked Sendable {
   }
 
   @discardableResult
-  func tool(_ arguments: [String]) throws -> String {
+  func tool(_ arguments: [String], stdin: String? = nil) throws -> String {
     var environment = ProcessInfo.processInfo.environment
     environment["TESTHOST_DIR"] = directory
-    let result = try runProgram(Self.tool, arguments, environment: environment)
+    let result = try runProgram(Self.tool, arguments, environment: environment, stdin: stdin.map { Data($0.utf8) })
     guard result.succeeded else {
       throw PackagingFailure("testhost \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stdout)\(result.stderr)")
     }
@@ -46,7 +46,9 @@ struct TestHost {
 
   /// Runs a shell script as root inside the host; throws with its output when it fails.
   @discardableResult
-  func run(_ script: String) throws -> String { try hosts.tool(["run", name, "sh", "-c", script]) }
+  func run(_ script: String, stdin: String? = nil) throws -> String {
+    try hosts.tool(["run", name, "sh", "-c", script], stdin: stdin)
+  }
 
   func startAvahi() throws { try hosts.tool(["start-avahi", name]) }
 
