@@ -194,6 +194,8 @@ extension Debhelper {
     try FileSystem.makeDirectories(path(directory))
     let separator = existing.isEmpty || existing.hasSuffix("\n") ? "" : "\n"
     try FileSystem.write(path(file), Array((separator + line + "\n").utf8), append: true, mode: 0o644)
+    // dh_fixperms has run already (this tool runs after it): the mode is set here, whatever the umask.
+    try FileSystem.chmod(path(file), 0o644)
   }
 
   /// Appends the tool's name to debian/PKG.debhelper.log for each acted-on package.
