@@ -27,6 +27,8 @@ import TestKit
     ] {
       #expect(result.stdout.contains(outcome), "missing: \(outcome)")
     }
+    // The one-screen summary, timings included, into the test log.
+    if let summary = result.stdout.range(of: "== Summary ==") { print(result.stdout[summary.lowerBound...]) }
     // Nothing of the three hosts is left: namespaces, mounts, the demo's temporary directory.
     for name in names.values {
       #expect(!FileManager.default.fileExists(atPath: "/run/netns/\(name)"), "namespace \(name) left")
