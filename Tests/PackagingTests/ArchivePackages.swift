@@ -8,18 +8,21 @@ import TestKit
 enum ArchivePackages {
   static func fetch(_ names: [String], cache: URL) throws -> [URL] {
     let variables = ["CACHE": cache.path, "NAMES": names.joined(separator: " ")]
-    try shell(
+    // Under one lock (apt gives up at once on a cache another test is downloading into), the
+    // download and then apt's plan, which names the files. Package lists older than the
+    // archive name files it no longer has: update once and retry.
+    let plan = try shell(
       """
       mkdir -p "$CACHE/partial"
-      # apt locks the cache and gives up at once when another test downloads: wait in turn.
+      exec 9>"$CACHE/.tests-lock" && flock 9
       log=$(mktemp)
-      flock "$CACHE/partial" apt-get install -q -y --download-only -o Dir::Cache::archives="$CACHE" $NAMES >"$log" 2>&1 ||
-        { cat "$log"; rm -f "$log"; exit 1; }
+      download() { apt-get install -q -y --download-only -o Dir::Cache::archives="$CACHE" $NAMES >"$log" 2>&1; }
+      download || { apt-get update -q >>"$log" 2>&1 && download; } || { cat "$log" >&2; rm -f "$log"; exit 1; }
       rm -f "$log"
+      apt-get install -s -q $NAMES
       """, variables)
     // "Inst NAME [OLD VERSION] (VERSION ARCHIVE... [ARCH])": the file apt keeps is
     // NAME_VERSION_ARCH.deb, an epoch's colon written %3a.
-    let plan = try shell("apt-get install -s -q $NAMES", variables)
     return try plan.split(separator: "\n").filter { $0.hasPrefix("Inst ") }.map { line in
       let name = line.split(separator: " ")[1]
       guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else {
