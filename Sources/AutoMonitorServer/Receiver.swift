@@ -25,9 +25,7 @@ public struct Receiver: Sendable {
     switch identity {
     case .bound(let name): host = name
     case .unbound(let key):
-      guard request == "enroll" else {
-        return refuse("", "this key is not enrolled: send 'enroll' first", status: request.map(Self.isKnown) == true ? 2 : 64)
-      }
+      guard request == "enroll" else { return notEnrolled(key, request: request) }
       return enrollUnbound(key: key, input: input())
     }
     switch request {
@@ -41,6 +39,22 @@ public struct Receiver: Sendable {
   }
 
   static func isKnown(_ request: String) -> Bool { ["register", "deregister", "status", "enroll"].contains(request) }
+
+  /// Any request but `enroll` from a key bound to no host: a client the server does not know
+  /// (any more: a re-installed server forgot every key). It says `"enrolled": false`, so the
+  /// client can file its enrollment again; `pending` when this key's request already waits.
+  func notEnrolled(_ key: PublicKey, request: String?) -> (RegistrationReply, Int32) {
+    guard request.map(Self.isKnown) == true else {
+      return (RegistrationReply(host: "", result: .refused, message: "this key is not enrolled: send 'enroll' first", enrolled: false), 64)
+    }
+    if let waiting = PendingRequests(settings: settings).all().first(where: { $0.key == key }) {
+      return (RegistrationReply(host: waiting.host, result: .pending,
+        message: "enrollment request pending: waiting for 'auto-monitor-server accept \(waiting.host)' (key \(key.fingerprint))",
+        enrolled: false), 0)
+    }
+    return (RegistrationReply(host: "", result: .refused,
+      message: "this key is not enrolled on this server: send 'enroll' first", enrolled: false), 2)
+  }
 
   func register(_ host: String, input: (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
     guard !input.tooLarge else { return refuse(host, "payload larger than \(RegistrationPayload.maximumSize) bytes") }
@@ -79,15 +93,17 @@ public struct Receiver: Sendable {
     let store = RegistrationStore(settings: settings)
     let names = accepted.map(\.name)
     if store.read(host) == registration, (try? FileReader.read(settings.hostFile(host), limit: 1 << 22)) == hostFile {
+      let reason = quarantineReason(host)
       return (RegistrationReply(host: host, result: .unchanged, accepted: names, rejected: rejected,
-        message: quarantineNote(host) ?? "registration unchanged"), 0)
+        message: reason.map(Self.quarantineNote) ?? "registration unchanged", quarantined: reason), 0)
     }
     do {
       try store.store(host, registration: registration, hostFile: hostFile)
       try store.requestApply()
     } catch { return refuse(host, "server error: \(error)") }
+    let reason = quarantineReason(host)
     return (RegistrationReply(host: host, result: .stored, accepted: names, rejected: rejected,
-      message: quarantineNote(host) ?? "stored \(names.count) service(s); Nagios applies them shortly"), 0)
+      message: reason.map(Self.quarantineNote) ?? "stored \(names.count) service(s); Nagios applies them shortly", quarantined: reason), 0)
   }
 
   func deregister(_ host: String) -> (RegistrationReply, Int32) {
@@ -103,11 +119,13 @@ public struct Receiver: Sendable {
   }
 
   func status(_ host: String) -> (RegistrationReply, Int32) {
+    let reason = quarantineReason(host)
     guard let payload = RegistrationStore(settings: settings).payload(host) else {
-      return (RegistrationReply(host: host, result: .unchanged, message: quarantineNote(host) ?? "enrolled; nothing registered"), 0)
+      return (RegistrationReply(host: host, result: .unchanged, message: reason.map(Self.quarantineNote) ?? "enrolled; nothing registered",
+        quarantined: reason), 0)
     }
     return (RegistrationReply(host: host, result: .unchanged, accepted: payload.services.map(\.name),
-      message: quarantineNote(host) ?? "registered"), 0)
+      message: reason.map(Self.quarantineNote) ?? "registered", quarantined: reason), 0)
   }
 
   func enrollBound(_ host: String, input: (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
@@ -141,9 +159,14 @@ public struct Receiver: Sendable {
     } catch { return refuse(host, "server error: \(error)") }
   }
 
-  func quarantineNote(_ host: String) -> String? {
+  /// Why the monitoring system refused this host's configuration, if it is quarantined.
+  func quarantineReason(_ host: String) -> String? {
     guard let bytes = try? FileReader.read(settings.quarantine + "/" + host + ".reason", limit: 65536) else { return nil }
-    return "quarantined: Nagios refused this host's configuration: " + String(decoding: bytes, as: UTF8.self).trimmingSpaces
+    return String(decoding: bytes, as: UTF8.self).trimmingSpaces
+  }
+
+  static func quarantineNote(_ reason: String) -> String {
+    "quarantined: Nagios refused this host's configuration: " + reason
   }
 
   func refuse(_ host: String, _ message: String, status: Int32 = 2) -> (RegistrationReply, Int32) {

@@ -26,6 +26,11 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
   }
 
+  public var boolValue: Bool? {
+    if case .bool(let b) = self { return b }
+    return nil
+  }
+
   public var arrayValue: [JSONValue]? {
     if case .array(let a) = self { return a }
     return nil

@@ -26,17 +26,28 @@ public struct RegistrationReply: Sendable, Equatable {
   public var accepted: [String]
   public var rejected: [Rejection]
   public var message: String
+  /// Why the monitoring system refused this host's configuration; nil when it is not
+  /// quarantined. Sent as `"quarantined"` only when set.
+  public var quarantined: String?
+  /// False when the key that asked is bound to no host (the server never knew it, or forgot
+  /// it: a re-installed server). Sent as `"enrolled": false` only then.
+  public var enrolled: Bool
 
-  public init(host: String, result: Result, accepted: [String] = [], rejected: [Rejection] = [], message: String = "") {
+  public init(
+    host: String, result: Result, accepted: [String] = [], rejected: [Rejection] = [], message: String = "",
+    quarantined: String? = nil, enrolled: Bool = true
+  ) {
     self.host = host
     self.result = result
     self.accepted = accepted
     self.rejected = rejected
     self.message = message
+    self.quarantined = quarantined
+    self.enrolled = enrolled
   }
 
   public var json: JSONValue {
-    .object([
+    var members: [String: JSONValue] = [
       "version": .number(RegistrationPayload.version),
       "host": .string(host),
       "result": .string(result.rawValue),
@@ -45,7 +56,10 @@ public struct RegistrationReply: Sendable, Equatable {
         .object(["name": .string($0.name), "tag": .string($0.tag), "message": .string($0.message)])
       }),
       "message": .string(message),
-    ])
+    ]
+    if let quarantined { members["quarantined"] = .string(quarantined) }
+    if !enrolled { members["enrolled"] = .bool(false) }
+    return .object(members)
   }
 
   /// One line: the object and a newline.
@@ -71,6 +85,7 @@ public struct RegistrationReply: Sendable, Equatable {
     }
     return RegistrationReply(
       host: json["host"]?.stringValue ?? "", result: result, accepted: accepted, rejected: rejected,
-      message: json["message"]?.stringValue ?? "")
+      message: json["message"]?.stringValue ?? "", quarantined: json["quarantined"]?.stringValue,
+      enrolled: json["enrolled"]?.boolValue ?? true)
   }
 }
