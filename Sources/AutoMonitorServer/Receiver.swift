@@ -106,16 +106,12 @@ public struct Receiver: Sendable {
       message: reason.map(Self.quarantineNote) ?? "stored \(names.count) service(s); Nagios applies them shortly", quarantined: reason), 0)
   }
 
+  /// The host leaves (its client is purged): registration, key and requests go, so only a new
+  /// enrollment brings it back.
   func deregister(_ host: String) -> (RegistrationReply, Int32) {
-    let store = RegistrationStore(settings: settings)
-    guard store.read(host) != nil || access(settings.hostFile(host), F_OK) == 0 else {
-      return (RegistrationReply(host: host, result: .unchanged, message: "nothing registered"), 0)
-    }
-    do {
-      try store.remove(host)
-      try store.requestApply()
-    } catch { return refuse(host, "server error: \(error)") }
-    return (RegistrationReply(host: host, result: .stored, message: "deregistered; its services leave Nagios shortly"), 0)
+    do { try HostRecord(settings: settings, host: host).forget() } catch { return refuse(host, "server error: \(error)") }
+    return (RegistrationReply(host: host, result: .stored,
+      message: "forgot \(host) and its key; its services leave Nagios shortly (enroll again to come back)"), 0)
   }
 
   func status(_ host: String) -> (RegistrationReply, Int32) {

@@ -25,9 +25,10 @@ import Testing
     let enroll = try reply(try sshd.ssh(key: keyB.path, user: server.user, request: ["enroll"],
       stdin: #"{"version":1,"host":"b.example.org"}"#))
     #expect(enroll.result == .pending, "\(enroll)")
+    // Registering before the acceptance stores nothing; the answer says the request waits.
     let early = try sshd.ssh(key: keyB.path, user: server.user, request: ["register"], stdin: "{}")
-    #expect(try reply(early).result == .refused)
-    #expect(early.status == 2)
+    #expect(try reply(early).result == .pending && !(try reply(early).enrolled), "\(early.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: server.stateDirectory + "/registrations/b.example.org.json"))
     let listed = try server.runAdmin(["list"])
     #expect(listed.stdout.contains("b.example.org"), "\(listed.stdout)")
     #expect(try server.runAdmin(["accept", "b.example.org"]).succeeded)

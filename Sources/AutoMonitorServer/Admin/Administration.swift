@@ -46,8 +46,12 @@ public struct Administration {
       if stale { flags.append("stale") }
       if quarantined[host] != nil { flags.append("quarantined") }
       if bindings.key(of: host) == nil { flags.append("no key") }
-      text += "\(host)  \(services.count) service(s): \(services.joined(separator: " "))"
-      text += "  last registration: \(modified.map(Self.date) ?? "never")"
+      if let modified {
+        text += "\(host)  \(services.count) service(s): \(services.joined(separator: " "))"
+        text += "  last registration: \(Self.date(modified))"
+      } else {
+        text += "\(host)  enrolled, nothing registered yet"
+      }
       text += flags.isEmpty ? "\n" : "  [\(flags.joined(separator: ", "))]\n"
     }
     let requests = pending.all()
@@ -102,11 +106,14 @@ public struct Administration {
       let keys = candidates.map { "  \($0.key.fingerprint)" }.joined(separator: "\n")
       return failure("\(candidates.count) keys ask to enroll as \(host); accept one with --key FINGERPRINT:\n\(keys)", status: 1)
     }
-    do {
-      try bindings.bind(chosen.key, to: host)
-      for request in pending.all() where request.host == host { try pending.remove(request) }
-    } catch { return failure("\(error)") }
-    return Output(text: "accepted \(host) (\(chosen.key.fingerprint))\n",
+    do { try bindings.bind(chosen.key, to: host) } catch { return failure("\(error)") }
+    // The client learns of it at its next retry; the administrator may not want to wait.
+    let text = """
+      accepted \(host) (\(chosen.key.fingerprint))
+      \(host) registers at its next retry (within about a minute), or at once with 'monitoring-info-sync' run on \(host)
+
+      """
+    return Output(text: text,
       json: .object(["host": .string(host), "accepted": .string(chosen.key.fingerprint)]))
   }
 
@@ -131,12 +138,9 @@ public struct Administration {
   /// The host leaves: registration, host file, key, pending requests; an apply follows.
   public func forget(_ host: String) -> Output {
     guard HostName.isValid(host) else { return invalid(host) }
-    do {
-      try store.remove(host)
-      try bindings.unbind(host)
-      for request in pending.all() where request.host == host { try pending.remove(request) }
-      try store.requestApply()
-    } catch { return failure("\(error)") }
+    let record = HostRecord(settings: settings, host: host)
+    guard record.exists else { return failure("\(host): unknown host", status: 3) }
+    do { try record.forget() } catch { return failure("\(error)") }
     return Output(text: "forgot \(host); its services leave Nagios with the next apply\n",
       json: .object(["host": .string(host), "forgotten": .bool(true)]))
   }

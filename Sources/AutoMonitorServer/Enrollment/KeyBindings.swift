@@ -34,11 +34,13 @@ public struct KeyBindings: Sendable {
 
   /// Binds `key` to `host`, replacing the host's previous key (the client made a new one).
   /// The key file is written last: until then the index points at nothing that matches.
+  /// The enrollment is settled: requests waiting under this host's name or from this key go.
   public func bind(_ key: PublicKey, to host: String) throws(ServerError) {
     if let old = self.key(of: host), old != key { try AtomicFile.remove(indexFile(try old.digest())) }
     if let other = self.host(for: key), other != host { try unbind(other) }
     try AtomicFile.write(Array((host + "\n").utf8), to: indexFile(try key.digest()), mode: 0o600)
     try AtomicFile.write(Array((key.line + "\n").utf8), to: keyFile(host), mode: 0o600)
+    try PendingRequests(settings: settings).remove(host: host, key: key)
   }
 
   public func unbind(_ host: String) throws(ServerError) {

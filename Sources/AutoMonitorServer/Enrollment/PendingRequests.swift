@@ -43,4 +43,9 @@ public struct PendingRequests: Sendable {
   public func remove(_ request: Request) throws(ServerError) {
     try AtomicFile.remove(settings.pending + "/" + request.digest + ".json")
   }
+
+  /// Settles every request filed under `host`, and any filed by `key` under another name.
+  public func remove(host: String, key: PublicKey? = nil) throws(ServerError) {
+    for request in all() where request.host == host || request.key == key { try remove(request) }
+  }
 }
