@@ -68,10 +68,12 @@ import Testing
     try "b.example.org web check_interval soon\n".write(toFile: server.overridesPath, atomically: true, encoding: .utf8)
     let override = try server.runAdmin(["apply"])
     #expect(override.status == 1 && override.stderr.contains("overrides.conf:1"), "\(override.stderr)")
-    // An override Nagios refuses (unknown contact on every host): not pinned, nothing applied.
+    // An override Nagios refuses (unknown contact on every host): each host it touches is
+    // quarantined with its last good objects live, so nothing of it is applied.
     try "* * contacts nobody-at-all\n".write(toFile: server.overridesPath, atomically: true, encoding: .utf8)
     let contact = try server.runAdmin(["apply"])
-    #expect(contact.status == 1, "\(contact.stdout)")
+    #expect(contact.stdout.contains("quarantined b.example.org") && contact.stdout.contains("nobody-at-all"), "\(contact.stdout)")
+    #expect(!server.nagios.loadedObjects().services.contains("b.example.org;ssh"))
     // Fixed: applied, and the override (disable a service) takes effect without touching host files.
     try "b.example.org ssh disable\n* - check_interval 7\n".write(toFile: server.overridesPath, atomically: true, encoding: .utf8)
     let fixed = try server.runAdmin(["apply"])

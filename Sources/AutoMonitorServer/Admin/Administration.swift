@@ -160,10 +160,15 @@ public struct Administration {
     } else {
       text += "no apply has run yet\n"
     }
-    if due { text += "an apply is due (is 'auto-monitor-server watch' running?)\n" }
     let failed = status?["result"]?.stringValue == "failed"
+    let retry = failed ? status?["next_retry"]?.intValue : nil
+    if let retry {
+      text += "the failed apply is retried at \(Self.date(retry)) by 'auto-monitor-server watch', or now with 'auto-monitor-server apply'\n"
+    } else if due {
+      text += "an apply is due (is 'auto-monitor-server watch' running?)\n"
+    }
     var json = status?.objectValue ?? [:]
-    json["apply_due"] = .bool(due)
+    json["apply_due"] = .bool(due || retry != nil)
     return Output(text: text, json: .object(json), status: failed ? 1 : 0)
   }
 

@@ -32,4 +32,12 @@ public enum ApplyStatus {
     }
     try? AtomicFile.write(Array((JSONValue.object(members).serialized + "\n").utf8), to: settings.statusFile, mode: 0o644)
   }
+
+  /// The watcher tries a failed apply again in `seconds`: `next_retry` (epoch seconds), until
+  /// the next apply is recorded.
+  static func noteRetry(_ settings: ServerSettings, in seconds: Int) {
+    guard var members = load(settings)?.objectValue else { return }
+    members["next_retry"] = .number(Int(time(nil)) + seconds)
+    try? AtomicFile.write(Array((JSONValue.object(members).serialized + "\n").utf8), to: settings.statusFile, mode: 0o644)
+  }
 }

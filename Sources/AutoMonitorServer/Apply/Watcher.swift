@@ -5,14 +5,18 @@ import Glibc
 /// first), so a burst costs one verification and one reload. In a long burst the wait grows
 /// with the last apply's duration (three times it, at most `longestUnderLoad` ms): verifying
 /// and reloading a large configuration costs Nagios seconds of CPU, and applying every
-/// `longest` ms would starve the registrations themselves (bench/server). Runs in the
-/// foreground: under systemd, from the init script, or started directly by a test.
+/// `longest` ms would starve the registrations themselves (bench/server). A failed apply is
+/// tried again after `firstRetry` ms, doubling to `longestRetry`: the administrator who fixes
+/// their own Nagios file need not know that an apply is owed. Runs in the foreground: under
+/// systemd, from the init script, or started directly by a test.
 public struct Watcher {
   public let settings: ServerSettings
   public let backend: any MonitoringBackend
   public var quiet: Int32 = 300
   public var longest: Int = 3000
   public var longestUnderLoad: Int = 30000
+  public var firstRetry: Int = 10000
+  public var longestRetry: Int = 300_000
   public var log: (String) -> Void
 
   public init(settings: ServerSettings, backend: any MonitoringBackend, log: @escaping (String) -> Void) {
@@ -30,11 +34,16 @@ public struct Watcher {
     log("watching \(settings.applyMark)")
     var buffer = [UInt8](repeating: 0, count: 65536)
     var wait = longest
+    var retryDelay = 0
+    var retryAt: Int?
     while true {
       if access(settings.applyMark, F_OK) != 0 {
-        // Block until something happens in the apply directory.
-        _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if access(settings.applyMark, F_OK) != 0 { continue }
+        // Block until something happens in the apply directory, or a failed apply is due again.
+        let timeout = retryAt.map { Int32(clamping: max(0, $0 - monotonicMilliseconds())) } ?? -1
+        var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        if Glibc.poll(&poll, 1, timeout) > 0 { _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+        let retryDue = retryAt.map { monotonicMilliseconds() >= $0 } ?? false
+        if access(settings.applyMark, F_OK) != 0 && !retryDue { continue }
       }
       // Coalesce: wait until the marks stop coming.
       let start = monotonicMilliseconds()
@@ -47,6 +56,15 @@ public struct Watcher {
       let took = monotonicMilliseconds() - began
       wait = Self.coalescingWait(afterApplyOf: took, longest: longest, limit: longestUnderLoad)
       log("apply: \(outcome.result.rawValue) in \(took) ms: \(outcome.message)\(outcome.error.map { "\n" + $0 } ?? "")")
+      if outcome.result == .failed {
+        retryDelay = min(longestRetry, max(firstRetry, 2 * retryDelay))
+        retryAt = monotonicMilliseconds() + retryDelay
+        ApplyStatus.noteRetry(settings, in: retryDelay / 1000)
+        log("apply: trying again in \(retryDelay / 1000) s")
+      } else {
+        retryDelay = 0
+        retryAt = nil
+      }
     }
   }
 }

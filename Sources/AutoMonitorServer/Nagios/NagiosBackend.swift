@@ -57,8 +57,12 @@ struct NagiosApply {
     var outcome = ApplyOutcome(result: .unchanged, message: "configuration unchanged")
     // A host file that did not change since the live generation was built is reused as it is
     // (hard link, no read, no render), unless the administrator changed templates or overrides:
-    // then every host is rendered again.
-    let administratorChanged = current == nil || previous.templates != templates || previous.overrides != overridesText
+    // then every host is rendered again, and quarantined hosts are tried again (the change may
+    // be the fix).
+    let templatesChanged = current == nil || previous.templates != templates
+    let overridesChanged = previous.overrides != overridesText
+    let administratorChanged = templatesChanged || overridesChanged
+    let retry = retryQuarantined || administratorChanged
     let recorded = administratorChanged ? [:] : previous.manifest()
 
     // The desired files: each host file whose registration changed, rendered with the overrides.
@@ -80,7 +84,7 @@ struct NagiosApply {
         let parsed = NagiosRenderer.parse(base), parsed.host == host
       else { continue }
       bases[host] = base
-      if let entry = quarantine[host], entry.file == base, !retryQuarantined {
+      if let entry = quarantine[host], entry.file == base, !retry {
         if let good = previous.file(host) { desired[host] = good }
         continue
       }
@@ -102,9 +106,10 @@ struct NagiosApply {
       }
       let changed = Set(files.keys.filter { files[$0] != previous.file($0) })
         .union(previous.names.filter { files[$0] == nil && !reused.contains($0) })
-      let templatesChanged = current == nil || previous.templates != templates
-      if changed.isEmpty && !templatesChanged {
-        finishQuarantine(files: files, bases: bases, quarantine: &quarantine, excluded: excluded)
+      // Changed overrides are verified even when no host file changes yet: the generation
+      // records them, so the next apply knows they were checked.
+      if changed.isEmpty && !administratorChanged {
+        finishQuarantine(files: files, bases: bases, quarantine: &quarantine, excluded: excluded, retry: retry)
         outcome.quarantined = quarantine.mapValues(\.reason)
         return outcome
       }
@@ -114,10 +119,16 @@ struct NagiosApply {
       outcome.verifications += 1
       let (status, output) = try Subprocess.run(settings.nagiosBinary, ["-v", settings.nagiosConfig])
       if status == 0 {
-        finishQuarantine(files: files, bases: bases, quarantine: &quarantine, excluded: excluded)
+        finishQuarantine(files: files, bases: bases, quarantine: &quarantine, excluded: excluded, retry: retry)
         outcome.quarantined = quarantine.mapValues(\.reason)
         outcome.result = .applied
         let added = addedServices(changed: changed, files: files, previous: previous)
+        // Nothing Nagios reads changed (overrides that touch no registered service yet).
+        guard !changed.isEmpty || templatesChanged else {
+          outcome.message = "applied \(generation.split(separator: "/").last!): the changed overrides verify and touch no host yet"
+          removeOldGenerations(keep: [generation, current].compactMap { $0 })
+          return outcome
+        }
         let reload = reloadNagios(main)
         outcome.reloads += reload.reloaded ? 1 : 0
         if reload.reloaded { forceChecks(added, main: main) }
@@ -129,9 +140,10 @@ struct NagiosApply {
       if let current { try flip(to: current) } else { unlink(settings.liveLink) }
       removeDirectory(generation)
       var culprits = pinnedHosts(output, changed: changed)
-      // After the administrator changed templates or overrides, a failure is theirs to fix:
-      // no host is quarantined for it.
-      if culprits.isEmpty && !administratorChanged {
+      // After the administrator changed the templates, a failure is theirs to fix: no host is
+      // quarantined for it. Overrides change host files only, so a failure they cause is pinned
+      // on the hosts they touch, and the other hosts' changes still go live.
+      if culprits.isEmpty && !templatesChanged {
         culprits = try bisect(files: files, reused: reused, previous: previous, changed: changed.subtracting(excluded),
           templates: templates, overrides: overridesText, current: current, firstError: errorLines(output), outcome: &outcome)
       }
@@ -355,9 +367,12 @@ struct NagiosApply {
     return result
   }
 
-  /// Hosts that went live with their current file leave the quarantine.
-  func finishQuarantine(files: [String: [UInt8]], bases: [String: [UInt8]], quarantine: inout [String: Quarantined], excluded: Set<String>) {
-    for (host, entry) in quarantine where !excluded.contains(host) && (entry.file != bases[host] || retryQuarantined) {
+  /// Hosts that went live with their current file (or were tried again and verified) leave the
+  /// quarantine.
+  func finishQuarantine(
+    files: [String: [UInt8]], bases: [String: [UInt8]], quarantine: inout [String: Quarantined], excluded: Set<String>, retry: Bool
+  ) {
+    for (host, entry) in quarantine where !excluded.contains(host) && (entry.file != bases[host] || retry) {
       clearQuarantine(host)
       quarantine[host] = nil
     }

@@ -1,9 +1,9 @@
 import MonitoringInfo
 
-/// The few paths the apply step needs from `nagios.cfg` (Debian 12: pid in
-/// /run/nagios4/nagios.pid via lock_file, objects.cache, the command file).
+/// The few paths the apply step needs from `nagios.cfg`: the pid in `lock_file`, objects.cache,
+/// the command file. The defaults are Debian 12's values, used only where nagios.cfg says nothing.
 public struct NagiosMainConfig: Sendable {
-  public var lockFile = "/run/nagios4/nagios.pid"
+  public var lockFile = "/var/run/nagios4/nagios4.pid"
   public var objectCache = "/var/lib/nagios4/objects.cache"
   public var commandFile = "/var/lib/nagios4/rw/nagios.cmd"
   public var statusFile = "/var/lib/nagios4/status.dat"
