@@ -5,8 +5,8 @@ import TestKit
 /// debian/tests run by autopkgtest itself (null runner) on a throw-away host, with the packages
 /// of this build: `maintainer-build`, `server` and `scenario` must all pass. Their other
 /// dependencies come from the Debian archive as a user's apt would fetch them; the host has no
-/// network, so what this machine lacks (the `nagios4` metapackage: the CGI front end, Apache,
-/// PHP) is downloaded beforehand and handed to autopkgtest with the packages under test.
+/// network, so whatever of them this machine lacks is downloaded beforehand and handed to
+/// autopkgtest with the packages under test.
 @Suite struct AutopkgtestTests {
   @Test func everyTestOfDebianTestsPasses() throws {
     let built = try PackageBuild.shared()

@@ -53,10 +53,8 @@ struct TestHost {
   func startAvahi() throws { try hosts.tool(["start-avahi", name]) }
 
   /// Installs these packages with dpkg inside the host, showing dpkg's log when it fails.
-  /// `--force-depends`: the server depends on the `nagios4` metapackage, while this machine has
-  /// only `nagios4-core`, all the server uses.
   func install(_ debs: [URL]) throws {
     let paths = debs.map { "'\($0.path)'" }.joined(separator: " ")
-    try run("dpkg --force-depends -i \(paths) >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    try run("dpkg -i \(paths) >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
   }
 }
