@@ -2,9 +2,12 @@ import Foundation
 import TestKit
 
 /// Hosts made with tools/testhost, sharing one state directory so they can be linked;
-/// `destroyAll()` removes every one of them.
+/// `destroyAll()` removes every one of them. Each host sees `.build/packaging/` (the built
+/// packages, the source tree, the archive downloads) at its own path, read-only: a host's /tmp
+/// is its own, and the checkout may be under /tmp.
 final class TestHosts: @unchecked Sendable {
   static let tool = BuildPaths.packageRoot.appendingPathComponent("tools/testhost").path
+  static let shared = BuildPaths.packageRoot.appendingPathComponent(".build/packaging").path
   let directory: String
   private(set) var names: [String] = []
 
@@ -16,6 +19,7 @@ final class TestHosts: @unchecked Sendable {
   func tool(_ arguments: [String], stdin: String? = nil) throws -> String {
     var environment = ProcessInfo.processInfo.environment
     environment["TESTHOST_DIR"] = directory
+    environment["TESTHOST_SHARE"] = Self.shared
     let result = try runProgram(Self.tool, arguments, environment: environment, stdin: stdin.map { Data($0.utf8) })
     guard result.succeeded else {
       throw PackagingFailure("testhost \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stdout)\(result.stderr)")

@@ -10,6 +10,8 @@ import Foundation
 /// `PrivateSSHD`, and the apply step against a `PrivateNagios`.
 ///
 /// The ssh account is `automon-test` (see `TestAccount`); the apply step runs as `nagios`.
+/// What those accounts execute (the receiver, the plugin) is copied into the server's own
+/// directory: the checkout may be where they cannot go (`/root/x`, a 0700 directory in /tmp).
 public final class PrivateServer: @unchecked Sendable {
   public let directory: URL
   public let nagios: PrivateNagios
@@ -17,7 +19,7 @@ public final class PrivateServer: @unchecked Sendable {
   public var stateDirectory: String { directory.path + "/state" }
   public var templatesPath: String { directory.path + "/etc/nagios-templates.cfg" }
   public var overridesPath: String { directory.path + "/etc/overrides.conf" }
-  public var receiver: String { BuildPaths.executable("monitoring-info-receive").path }
+  public var receiver: String { directory.path + "/bin/monitoring-info-receive" }
   public var admin: String { BuildPaths.executable("auto-monitor-server").path }
   public var user: String { TestAccount.name }
   private var watcher: Daemon?
@@ -29,10 +31,14 @@ public final class PrivateServer: @unchecked Sendable {
     directory = URL(fileURLWithPath: "/tmp/mi-server-\(getpid())-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(atPath: directory.path + "/etc", withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: directory.path + "/nagios", withIntermediateDirectories: true)
-    chmod(directory.path, 0o755)
-    chmod(directory.path + "/etc", 0o755)
+    try FileManager.default.createDirectory(atPath: directory.path + "/bin", withIntermediateDirectories: true)
+    for path in [directory.path, directory.path + "/etc", directory.path + "/bin"] { chmod(path, 0o755) }
+    for program in ["monitoring-info-receive", "check_monitoring_info"] {
+      let copy = try runProgram("install", ["-m", "0755", BuildPaths.executable(program).path, directory.path + "/bin/" + program])
+      guard copy.succeeded else { throw TestServerError("cannot copy \(program): \(copy.stderr)") }
+    }
     nagios = try PrivateNagios(directory: directory.appendingPathComponent("nagios"))
-    let plugin = BuildPaths.executable("check_monitoring_info").path
+    let plugin = directory.path + "/bin/check_monitoring_info"
     let command = checkCommand
       ?? "\(plugin) --registrations \(directory.path)/state/registrations --registration $HOSTNAME$ --service $SERVICEDESC$"
     try Self.templates(command: command).write(toFile: templatesPath, atomically: true, encoding: .utf8)
