@@ -39,8 +39,8 @@ public final class PrivateServer: @unchecked Sendable {
     }
     nagios = try PrivateNagios(directory: directory.appendingPathComponent("nagios"))
     let plugin = directory.path + "/bin/check_monitoring_info"
-    let command = checkCommand
-      ?? "\(plugin) --registrations \(directory.path)/state/registrations --registration $HOSTNAME$ --service $SERVICEDESC$"
+    let command = try checkCommand
+      ?? Self.shippedCheckCommand(plugin: "\(plugin) --registrations \(directory.path)/state/registrations")
     try Self.templates(command: command).write(toFile: templatesPath, atomically: true, encoding: .utf8)
     try """
       # private test server
@@ -60,6 +60,17 @@ public final class PrivateServer: @unchecked Sendable {
     guard setup.succeeded else { throw TestServerError("setup failed: \(setup.stderr)") }
     // Nagios reads the live generation through a link in its cfg_dir, as installed.
     try FileManager.default.createSymbolicLink(atPath: nagios.confD + "/auto-monitor", withDestinationPath: stateDirectory + "/nagios/live")
+  }
+
+  /// The command line of the shipped templates (templates/server/nagios-templates.cfg), with
+  /// the installed plugin path replaced by `plugin`: tests run the line users get.
+  public static func shippedCheckCommand(plugin: String) throws -> String {
+    let path = BuildPaths.packageRoot.appendingPathComponent("templates/server/nagios-templates.cfg").path
+    let templates = try String(contentsOfFile: path, encoding: .utf8)
+    guard let line = templates.split(separator: "\n").first(where: { $0.contains("command_line") && $0.contains("check_monitoring_info") })
+    else { throw TestServerError("\(path) defines no check_monitoring_info command") }
+    let command = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true).last!.trimmingCharacters(in: .whitespaces)
+    return command.replacingOccurrences(of: "/usr/lib/nagios/plugins/check_monitoring_info", with: plugin)
   }
 
   public static func templates(command: String) -> String {
