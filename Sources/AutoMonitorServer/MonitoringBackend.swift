@@ -9,6 +9,28 @@ public protocol MonitoringBackend: Sendable {
   /// Builds the configuration from every host file, verifies it, and makes it live; on failure
   /// the running configuration stays.
   func apply(_ request: ApplyRequest) -> ApplyOutcome
+  /// What the monitoring system says of the host's services now (empty when it cannot tell).
+  func serviceStates(host: String, settings: ServerSettings) -> [ServiceState]
+}
+
+/// One service as the monitoring system last checked it.
+public struct ServiceState: Sendable, Equatable {
+  public enum Status: Int, Sendable {
+    case ok = 0, warning, critical, unknown
+    public var name: String { ["OK", "WARNING", "CRITICAL", "UNKNOWN"][rawValue] }
+  }
+  public var name: String
+  /// nil while the service has not been checked yet.
+  public var state: Status?
+  public var output: String
+  public var lastCheck: Int?
+
+  public init(name: String, state: Status?, output: String, lastCheck: Int?) {
+    self.name = name
+    self.state = state
+    self.output = output
+    self.lastCheck = lastCheck
+  }
 }
 
 public struct ApplyRequest: Sendable {

@@ -79,20 +79,6 @@ public final class PrivateNagios: @unchecked Sendable {
     return Self.blocks(text, kind: "host", "service")
   }
 
-  /// `host;service` pairs with a check result in status.dat.
-  public func checkedServices() -> Set<String> {
-    guard let text = try? String(contentsOfFile: statusFile, encoding: .utf8) else { return [] }
-    var result: Set<String> = []
-    for block in text.components(separatedBy: "servicestatus {").dropFirst() {
-      let body = block.components(separatedBy: "}").first ?? ""
-      let fields = Self.fields(body)
-      if fields["has_been_checked"] == "1", let host = fields["host_name"], let service = fields["service_description"] {
-        result.insert(host + ";" + service)
-      }
-    }
-    return result
-  }
-
   static func blocks(_ text: String, kind host: String, _ service: String) -> (hosts: Set<String>, services: Set<String>) {
     var hosts: Set<String> = [], services: Set<String> = []
     for block in text.components(separatedBy: "define ").dropFirst() {

@@ -120,6 +120,16 @@ public final class PrivateServer: @unchecked Sendable {
     try runProgram(admin, ["--config", configPath] + arguments)
   }
 
+  /// The service's state as `auto-monitor-server show` reports it from Nagios' status.dat:
+  /// "OK", "CRITICAL", ..., "PENDING" before the first check, nil when Nagios does not have it.
+  public func serviceState(host: String, service: String) -> String? {
+    guard let shown = try? runAdmin(["--json", "show", host]),
+      let json = try? JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any],
+      let services = json["services"] as? [[String: Any]]
+    else { return nil }
+    return services.first { $0["name"] as? String == service }?["state"] as? String
+  }
+
   /// `auto-monitor-server watch` in the background (it drops to user nagios itself).
   public func startWatcher() throws {
     watcher = try Daemon(admin, ["--config", configPath, "watch"], log: directory.path + "/watch.log")

@@ -77,16 +77,23 @@ public struct Administration {
     text += "last registration: \(store.modified(host).map(Self.date) ?? "never")\n"
     if let reason { text += "quarantined: \(reason)\n" }
     for request in requests { text += "pending key: \(request.key.type) \(request.key.fingerprint)\n" }
+    let states = payload == nil ? [] : backend.serviceStates(host: host, settings: settings)
+    var serviceJSON: [JSONValue] = []
     for service in payload?.services ?? [] {
-      text += "service \(service.name): type \(service.type), from \(service.source)\n"
+      let state = states.first { $0.name == service.name }
+      text += "service \(service.name): type \(service.type), from \(service.source); \(Self.describe(state))\n"
+      var member = service.json.objectValue ?? [:]
+      member["state"] = state.map { .string($0.state?.name ?? "PENDING") } ?? .null
+      if let state { member["output"] = .string(state.output) }
+      member["last_check"] = state?.lastCheck.map { .number($0) } ?? .null
+      serviceJSON.append(.object(member))
       for (name, value) in service.params.sorted(by: { $0.key < $1.key }) {
         let shown = name.contains("password") || name.contains("secret") ? "(hidden)" : value
         text += "    \(name) = \(shown)\n"
       }
     }
     var json: [String: JSONValue] = [
-      "host": .string(host), "services": payload?.json["services"] ?? .array([]),
-      "pending": .array(requests.map(Self.json)),
+      "host": .string(host), "services": .array(serviceJSON), "pending": .array(requests.map(Self.json)),
     ]
     json["key"] = key.map { .object(["type": .string($0.type), "fingerprint": .string($0.fingerprint)]) } ?? .null
     json["quarantined"] = reason.map { .string($0) } ?? .null
@@ -209,6 +216,13 @@ public struct Administration {
 
       """
     return Output(text: text, json: .object(["user": .string(settings.user), "hostkey": .string(key.fingerprint), "port": .number(port)]))
+  }
+
+  /// "OK (checked DATE): OUTPUT", "not checked yet", or "not in Nagios (yet)".
+  static func describe(_ state: ServiceState?) -> String {
+    guard let state else { return "not in the monitoring system yet" }
+    guard let status = state.state else { return "not checked yet" }
+    return "\(status.name) (checked \(state.lastCheck.map(date) ?? "?")): \(state.output)"
   }
 
   func invalid(_ host: String) -> Output { failure("'\(host)' is not a valid host name", status: 64) }

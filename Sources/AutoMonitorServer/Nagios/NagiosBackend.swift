@@ -14,6 +14,13 @@ public struct NagiosBackend: MonitoringBackend {
 
   public func render(host: String, services: [String]) -> [UInt8] { renderer.render(host: host, services: services) }
 
+  public func serviceStates(host: String, settings: ServerSettings) -> [ServiceState] {
+    guard let main = try? NagiosMainConfig.load(settings.nagiosConfig),
+      let bytes = try? FileReader.read(main.statusFile, limit: 1 << 30)
+    else { return [] }
+    return NagiosStatus.services(of: host, in: bytes)
+  }
+
   public func apply(_ request: ApplyRequest) -> ApplyOutcome {
     let settings = request.settings
     var outcome: ApplyOutcome
