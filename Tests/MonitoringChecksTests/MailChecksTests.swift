@@ -1,5 +1,6 @@
 // smtp, imap, pop3 and the mail-flow loop against private exim4 and dovecot.
 import Foundation
+import TestKit
 import Testing
 
 @Suite("mail: exim4 and dovecot", .serialized)
@@ -98,12 +99,18 @@ final class MailChecksTests {
   @Test func mailflowCriticalWithoutDelivery() throws {
     let sent = try check("smtp", mail.smtp, ["--email", "probe@held.test", "--mailflowid", "held"])
     #expect(sent.status == 0, "\(sent)")
+    let sentAt = Date()
     let early = try check("mailflow", 0, ["--id", "held", "--seconds", "2"])
     #expect(early.status == 0, "\(early)")
     let consumed = try check("imap", mail.imap, login + ["--mailflowid", "held"])
     #expect(consumed.status == 0 && consumed.line.contains("no mail-flow mail"), "\(consumed)")
-    sleep(3)
-    let late = try check("mailflow", 0, ["--id", "held", "--seconds", "2"])
+    // Asked until it turns: not before the 2 s have passed, and soon after.
+    var late = early
+    #expect(waitUntil(seconds: 10) {
+      late = (try? check("mailflow", 0, ["--id", "held", "--seconds", "2"])) ?? early
+      return late.status != 0
+    })
+    #expect(Date().timeIntervalSince(sentAt) >= 2, "CRITICAL only once the token is older than 2 s")
     #expect(late.status == 2 && late.line.contains("1 of 1 mails for 'held' not delivered within 2 s"), "\(late)")
   }
 
