@@ -47,7 +47,9 @@ struct Lint: ParsableCommand {
     let diagnostics = report.diagnostics
     StandardStream.output(format.render(diagnostics, files: report.files.map(\.file), package: package))
     for failure in report.failures { printError("error: \(failure)") }
-    if format == .human { printError(summary(report, diagnostics)) }
+    // A summary after "cannot read" with nothing read would look like a clean result.
+    let nothingRead = report.files.isEmpty && !report.failures.isEmpty
+    if format == .human && !nothingRead { printError(summary(report, diagnostics)) }
     let status: Int32 = !report.failures.isEmpty ? 1 : diagnostics.contains { $0.severity >= failOn } ? 2 : 0
     // Exit with the report still alive: freeing thousands of parsed files one by one would
     // only cost time (7% of bench/lint).

@@ -58,6 +58,21 @@ import Testing
     #expect(result.stderr.contains("monitoring-info-lint: error: cannot read 'no-such-file.conf': No such file or directory"))
   }
 
+  /// Nothing could be read: the error and status 1, and no "0 files checked, no findings"
+  /// that would read like a clean result.
+  @Test func nothingReadPrintsNoSummary() throws {
+    for path in ["no-such-file.conf", "no-such-directory/"] {
+      let result = try lint(path)
+      #expect(result.status == 1)
+      #expect(result.stdout == "")
+      #expect(result.stderr == "monitoring-info-lint: error: cannot read '\(path)': No such file or directory\n")
+    }
+    // One file read: the summary stays, after the error.
+    let partly = try lint("valid/postgresql.conf", "no-such-file.conf")
+    #expect(partly.status == 1)
+    #expect(partly.stderr.hasSuffix("No such file or directory\nmonitoring-info-lint: 1 file checked, no findings\n"), "\(partly.stderr)")
+  }
+
   @Test func usageErrorsExit64() throws {
     #expect(try lint("--format=xml", "valid").status == 64)
     #expect(try lint("--no-such-option").status == 64)
