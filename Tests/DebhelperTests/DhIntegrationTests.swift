@@ -150,6 +150,27 @@ import Testing
     }
   }
 
+  /// What the synopsis shows is an option the tool takes and OPTIONS explains.
+  @Test func synopsisOptionsAreDocumentedAndAccepted() throws {
+    let text = try read(Tree.root.appendingPathComponent("debhelper/dh_monitoringinfo.pod"))
+    let sections = ("\n" + text).components(separatedBy: "\n=head1 ")
+    let synopsis = try #require(sections.first { $0.hasPrefix("SYNOPSIS\n") })
+    let options = try #require(sections.first { $0.hasPrefix("OPTIONS\n") })
+    // B<-n>, B<--name=>I<name>: the bold part is the option.
+    let shown = synopsis.components(separatedBy: "B<").dropFirst().map { $0.prefix { $0 != ">" } }
+      .filter { $0.hasPrefix("-") }.map(String.init)
+    #expect(!shown.isEmpty)
+    let dir = try makeTemporaryDirectory("synopsis")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try copyFixture("multi", into: dir)
+    for option in shown {
+      #expect(options.contains("=item B<\(option)"), "\(option) is in the SYNOPSIS but not explained under OPTIONS")
+      let value = option.hasSuffix("=") ? "mi-extra" : ""
+      let r = try run(["dh_monitoringinfo", "--no-act", "-pmi-named", option + value], in: source)
+      #expect(r.succeeded, "\(option): \(r.stderr)")
+    }
+  }
+
   @Test func sequenceAddonInsertsAfterFixperms() throws {
     let dir = try makeTemporaryDirectory("addon")
     defer { try? FileManager.default.removeItem(at: dir) }
