@@ -29,6 +29,7 @@ func run() throws {
   }
   for warning in dh.warnings { dh.warning(warning) }
   if dh.nothingToDo { exit(0) }
+  for warning in unusedFragmentWarnings(dh) { dh.warning(warning) }
 
   // Validate every fragment first, so that one bad file stops the build before anything is written.
   var work: [Fragment] = []
