@@ -13,8 +13,7 @@ func unusedFragmentWarnings(_ dh: Debhelper) -> [String] {
   }
   guard !entries.isEmpty else { return [] }
   // debian/NAME.monitoring-info is the main package's file for a run with --name=NAME.
-  var names = ((try? FileSystem.readIfExists("\(debian)/rules")) ?? nil).map(UnusedFragments.names(inRules:)) ?? []
-  if let name = dh.options.name { names.insert(name) }
+  let names = ((try? FileSystem.readIfExists("\(debian)/rules")) ?? nil).map(UnusedFragments.names(inRules:)) ?? []
   return UnusedFragments.find(
     entries: entries, packages: dh.control.packages.map(\.name), mainPackage: dh.mainPackage, names: names
   ).map { "\($0.gnuDescription) [\($0.tag)]" }
