@@ -276,12 +276,17 @@ public struct Debhelper: Sendable {
 
   /// `pkgfile($package, $filename)`, honouring --name like debhelper. Returns a path relative to root.
   public func pkgfile(_ package: String, _ filename: String, useName: Bool = true) -> String? {
+    pkgfile(package, filename, name: useName ? options.name : nil)
+  }
+
+  /// `pkgfile` as a run with `--name=name` (nil: without --name) would look it up.
+  public func pkgfile(_ package: String, _ filename: String, name prefix: String?) -> String? {
     let entries = FileSystem.listDirectory(root + "/debian")
     let needle = ".\(filename)."
     let checkExpensive = entries.contains { entry in
       !entry.hasPrefix(".") && !entry.hasSuffix(".debhelper") && entry.contains(needle)
     }
-    let name = useName ? options.name.map { "\($0).\(filename)" } ?? filename : filename
+    let name = prefix.map { "\($0).\(filename)" } ?? filename
     var candidates: [String] = []
     if checkExpensive {
       let crossType = control.packages.first { $0.name == package }?.crossType == "target" ? "TARGET" : "HOST"

@@ -29,6 +29,7 @@ public enum Plugin {
       -V, --version            the version
 
     Exit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also usage errors and timeouts).
+
     """
 
   public enum Action { case help, version, check(label: String, spec: ServiceSpec, context: CheckContext) }

@@ -23,12 +23,27 @@ func fragmentSet(_ dh: Debhelper, _ work: [Fragment]) -> [FragmentCheck.Member] 
     for name in (try? FileReader.files(in: directory, withSuffix: ".conf")) ?? [] where !replaced.contains(name) {
       let path = directory + "/" + name
       guard let bytes = try? FileReader.read(path) else { continue }
-      let report = FragmentValidator(hostName: nil).validate(SourceFile(path: path, bytes: bytes))
-      members.append(.init(package: package, report: report, isNew: false))
+      let file = SourceFile(path: maintainerFile(dh, package, conf: name, bytes: bytes) ?? path, bytes: bytes)
+      members.append(.init(package: package, report: FragmentValidator(hostName: nil).validate(file), isNew: false))
     }
     members += new.map { .init(package: package, report: $0.outcome.report, isNew: true) }
   }
   return members
+}
+
+/// The file in debian/ that an earlier run installed as `conf`: the one a run without --name,
+/// or with --name=NAME for NAME.conf, finds, if it still holds the installed bytes. Messages
+/// then point to what the maintainer edits; a file installed some other way keeps its own path.
+func maintainerFile(_ dh: Debhelper, _ package: String, conf: String, bytes: [UInt8]) -> String? {
+  let stem = String(conf.dropLast(".conf".count))
+  let names: [String?] = stem == package ? [nil, stem] : [stem]
+  for name in names {
+    guard let path = dh.pkgfile(package, "monitoring-info", name: name),
+      (try? FileReader.read(path)) == bytes
+    else { continue }
+    return path
+  }
+  return nil
 }
 
 /// How a maintainer's triggers file names the trigger: the line number and the directive

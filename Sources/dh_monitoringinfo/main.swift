@@ -29,6 +29,8 @@ func run() throws {
   }
   for warning in dh.warnings { dh.warning(warning) }
   if dh.nothingToDo { exit(0) }
+  // Once a build: an override's further runs with --name would only repeat them.
+  if dh.options.name == nil { for warning in unusedFragmentWarnings(dh) { dh.warning(warning) } }
 
   // Validate every fragment first, so that one bad file stops the build before anything is written.
   var work: [Fragment] = []

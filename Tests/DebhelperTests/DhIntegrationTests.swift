@@ -54,22 +54,26 @@ import Testing
     #expect(r.stderr.contains("dh_monitoringinfo: warning: No packages to build."))
   }
 
-  @Test func dhSkipsTheToolWithoutFragments() throws {
+  /// dh starts the tool even when no package has a fragment under its own name (the wrapper
+  /// makes no NOOP promise), so that a fragment named for no package is warned about; without
+  /// any fragment the tool then changes nothing.
+  @Test func dhRunsTheToolWithoutFragmentsAndItDoesNothing() throws {
     let (dir, source) = try plainCopy("skip")
     defer { try? FileManager.default.removeItem(at: dir) }
     // dh never skips under --no-act unless DH_INTERNAL_TEST_CAN_SKIP is set (as in debhelper's tests).
     let environment = Tree.environment(["DH_INTERNAL_TEST_CAN_SKIP": "1"])
-    let withFragments = try run(["dh", "binary", "--no-act"], in: source, environment: environment)
-    #expect(withFragments.succeeded)
-    #expect(withFragments.stdout.contains("dh_monitoringinfo"))
     for name in try FileManager.default.contentsOfDirectory(atPath: source.appendingPathComponent("debian").path)
     where name.contains("monitoring-info") {
       try FileManager.default.removeItem(at: source.appendingPathComponent("debian/\(name)"))
     }
-    let without = try run(["dh", "binary", "--no-act"], in: source, environment: environment)
-    #expect(without.succeeded)
-    #expect(without.stdout.contains("dh_installdeb"))
-    #expect(!without.stdout.contains("dh_monitoringinfo"))
+    let sequence = try run(["dh", "binary", "--no-act"], in: source, environment: environment)
+    #expect(sequence.succeeded)
+    #expect(sequence.stdout.contains("dh_installdeb"))
+    #expect(sequence.stdout.contains("dh_monitoringinfo"))
+    let before = try snapshot(source)
+    let r = try run(["dh_monitoringinfo"], in: source)
+    #expect(r.succeeded && r.stdout.isEmpty && r.stderr.isEmpty, "\(r.stderr)")
+    #expect(try snapshot(source) == before)
   }
 
   @Test func noActWritesNothing() throws {
@@ -147,6 +151,27 @@ import Testing
     let text = try read(URL(fileURLWithPath: pod))
     for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "FILES", "OPTIONS", "EXAMPLES", "SEE ALSO"] {
       #expect(("\n" + text).contains("\n=head1 \(section)\n"), "missing section \(section)")
+    }
+  }
+
+  /// What the synopsis shows is an option the tool takes and OPTIONS explains.
+  @Test func synopsisOptionsAreDocumentedAndAccepted() throws {
+    let text = try read(Tree.root.appendingPathComponent("debhelper/dh_monitoringinfo.pod"))
+    let sections = ("\n" + text).components(separatedBy: "\n=head1 ")
+    let synopsis = try #require(sections.first { $0.hasPrefix("SYNOPSIS\n") })
+    let options = try #require(sections.first { $0.hasPrefix("OPTIONS\n") })
+    // B<-n>, B<--name=>I<name>: the bold part is the option.
+    let shown = synopsis.components(separatedBy: "B<").dropFirst().map { $0.prefix { $0 != ">" } }
+      .filter { $0.hasPrefix("-") }.map(String.init)
+    #expect(!shown.isEmpty)
+    let dir = try makeTemporaryDirectory("synopsis")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let source = try copyFixture("multi", into: dir)
+    for option in shown {
+      #expect(options.contains("=item B<\(option)"), "\(option) is in the SYNOPSIS but not explained under OPTIONS")
+      let value = option.hasSuffix("=") ? "mi-extra" : ""
+      let r = try run(["dh_monitoringinfo", "--no-act", "-pmi-named", option + value], in: source)
+      #expect(r.succeeded, "\(option): \(r.stderr)")
     }
   }
 

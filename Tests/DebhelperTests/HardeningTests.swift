@@ -57,7 +57,7 @@ import Testing
     let built = try buildPackage(source)
     #expect(!built.log.succeeded)
     #expect(built.log.stderr.contains(
-      "dh_monitoringinfo: error: debian/mi-producer.mi-producer-extra.monitoring-info:2:2: service 'mi-producer-pop3' is also defined in debian/mi-producer/etc/monitoring-info/mi-producer.conf:1 (service names must be unique on a host; rename one)\n"),
+      "dh_monitoringinfo: error: debian/mi-producer.mi-producer-extra.monitoring-info:2:2: service 'mi-producer-pop3' is also defined in debian/mi-producer.monitoring-info:1 (service names must be unique on a host; rename one)\n"),
       "\(built.log.stderr)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".deb") }.isEmpty)
   }
@@ -73,6 +73,35 @@ import Testing
     #expect(warnings == [
       "dh_monitoringinfo: warning: debian/mi-other.monitoring-info:1:2: service 'mi-producer-pop3' is also defined in debian/mi-producer.monitoring-info:1 (service names must be unique on a host; rename one); mi-producer and mi-other clash if installed together",
     ], "\(built.log.stderr)")
+  }
+
+  /// The other fragment was installed by an earlier run (dh binary-indep, then binary-arch; or
+  /// an override calling the tool per package): the messages still name the files in debian/
+  /// the maintainer edits, whichever of the two this run installs, never the staging tree.
+  @Test func diagnosticsNameTheMaintainersFiles() throws {
+    let (dir, source) = try source("dup-earlier", packages: ["mi-other"], files: [
+      "mi-other.monitoring-info": "# the other one\n[mi-producer-pop3]\ntype = tcp\nport = 9\n",
+    ])
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let first = try run(["dh_monitoringinfo", "-pmi-other"], in: source)
+    #expect(first.succeeded && first.stderr.isEmpty, "\(first.stderr)")
+    let second = try run(["dh_monitoringinfo", "-pmi-producer"], in: source)
+    #expect(second.succeeded, "\(second.stderr)")
+    #expect(second.stderr == """
+      dh_monitoringinfo: warning: debian/mi-other.monitoring-info:2:2: service 'mi-producer-pop3' is also defined in debian/mi-producer.monitoring-info:1 (service names must be unique on a host; rename one); mi-producer and mi-other clash if installed together
+
+      """)
+    #expect(!second.stderr.contains("/etc/monitoring-info/"))
+
+    // Within one package, with the first fragment from an earlier run.
+    try write(Self.rulesWithSecondFragment, to: source.appendingPathComponent("debian/rules"))
+    try write("[mi-producer-pop3]\ntype = ssh\n", to: source.appendingPathComponent("debian/mi-producer.mi-producer-extra.monitoring-info"))
+    let named = try run(["dh_monitoringinfo", "-pmi-producer", "--name=mi-producer-extra"], in: source)
+    #expect(named.status != 0)
+    #expect(named.stderr.contains(
+      "dh_monitoringinfo: error: debian/mi-producer.mi-producer-extra.monitoring-info:1:2: service 'mi-producer-pop3' is also defined in debian/mi-producer.monitoring-info:1 (service names must be unique on a host; rename one)\n"),
+      "\(named.stderr)")
+    #expect(!named.stderr.contains("/etc/monitoring-info/"), "\(named.stderr)")
   }
 
   @Test(arguments: ["activate", "activate-await"])

@@ -221,13 +221,18 @@ struct GoldenHintTests {
   }
 
   @Test func everyPackageTagIsCovered() throws {
-    let expected = Case.all.compactMap {
-      try? String(contentsOf: $0.dir.appendingPathComponent("hints"), encoding: .utf8)
+    // Source package tags have their goldens beside SourcePackages/ (SourcePackageTests).
+    let sourceHints = try FileManager.default.contentsOfDirectory(
+      atPath: Paths.testsDir.appendingPathComponent("SourcePackages").path
+    ).filter { $0.hasSuffix(".hints") }.map { Paths.testsDir.appendingPathComponent("SourcePackages/\($0)") }
+    let expected = (Case.all.map { $0.dir.appendingPathComponent("hints") } + sourceHints).compactMap {
+      try? String(contentsOf: $0, encoding: .utf8)
     }.joined()
     let required = [
       "monitoring-info-fragment-outside-directory", "monitoring-info-fragment-name-mismatch",
       "monitoring-info-fragment-needs-conf-suffix", "monitoring-info-fragment-without-trigger",
       "monitoring-info-world-readable-credentials", "monitoring-info-linter-unavailable",
+      "monitoring-info-unused-fragment",
     ]
     for tag in required {
       #expect(expected.contains(": \(tag) "), "no golden case shows \(tag)")

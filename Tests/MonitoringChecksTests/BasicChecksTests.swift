@@ -144,6 +144,14 @@ struct BasicChecksTests {
     #expect(version.status == 0 && version.line.hasPrefix("check_monitoring_info "))
   }
 
+  /// --help prints whole lines: the shell prompt must not end up after the last one.
+  @Test func helpEndsWithANewline() throws {
+    let help = try run(Paths.plugin, ["--help"])
+    #expect(help.status == 0)
+    #expect(help.output.hasSuffix(" UNKNOWN (also usage errors and timeouts).\n"), "\(help.output.suffix(80).debugDescription)")
+    #expect(!help.output.hasSuffix("\n\n"))
+  }
+
   @Test func timeoutIsUnknown() throws {
     // A listener that never answers: the ssh banner never comes.
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

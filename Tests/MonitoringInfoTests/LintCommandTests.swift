@@ -58,6 +58,54 @@ import Testing
     #expect(result.stderr.contains("monitoring-info-lint: error: cannot read 'no-such-file.conf': No such file or directory"))
   }
 
+  /// Nothing could be read: the error and status 1, and no "0 files checked, no findings"
+  /// that would read like a clean result.
+  @Test func nothingReadPrintsNoSummary() throws {
+    for path in ["no-such-file.conf", "no-such-directory/"] {
+      let result = try lint(path)
+      #expect(result.status == 1)
+      #expect(result.stdout == "")
+      #expect(result.stderr == "monitoring-info-lint: error: cannot read '\(path)': No such file or directory\n")
+    }
+    // One file read: the summary stays, after the error.
+    let partly = try lint("valid/postgresql.conf", "no-such-file.conf")
+    #expect(partly.status == 1)
+    #expect(partly.stderr.hasSuffix("No such file or directory\nmonitoring-info-lint: 1 file checked, no findings\n"), "\(partly.stderr)")
+  }
+
+  /// --binary-packages: the names of a source package's fragments against its binary packages,
+  /// as the lintian check asks on a source package (the contents are not read).
+  @Test func binaryPackagesCheckFragmentNames() throws {
+    let source = FileManager.default.temporaryDirectory.appendingPathComponent("mi-names-\(UUID().uuidString)")
+    let debian = source.appendingPathComponent("debian")
+    try FileManager.default.createDirectory(at: debian, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: source) }
+    let files = [
+      "control", "mydaemon.monitoring-info", "mydeamon.monitoring-info", "monitoring-info", "mydaemon.ssl.monitoring-info",
+      "mydaemon-doc.monitoring-info.amd64", "extra.monitoring-info", "webui.monitoring-info", "mydaemon.monitoring-info.debhelper",
+    ]
+    for name in files { try Data("not read\n".utf8).write(to: debian.appendingPathComponent(name)) }
+    // debian/extra.monitoring-info is the first package's file for --name=extra.
+    try Data("override_dh_monitoringinfo:\n\tdh_monitoringinfo\n\tdh_monitoringinfo -pmydaemon --name=extra\n".utf8)
+      .write(to: debian.appendingPathComponent("rules"))
+    let result = try runProgram(
+      Self.linter.path, ["--format=tsv", "--binary-packages=mydaemon,mydaemon-doc"], directory: source)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr == "")
+    #expect(result.stdout == """
+      debian/monitoring-info\t0\twarning\tmonitoring-info-unused-fragment\tnever installed: debian/mydaemon.monitoring-info, the first package's own file, takes precedence (move its services there and remove this file)
+      debian/mydeamon.monitoring-info\t0\twarning\tmonitoring-info-unused-fragment\tnever installed: debian/control has no binary package 'mydeamon', only mydaemon, mydaemon-doc (did you mean 'debian/mydaemon.monitoring-info'?)
+      debian/webui.monitoring-info\t0\twarning\tmonitoring-info-unused-fragment\tnever installed: debian/control has no binary package 'webui', only mydaemon, mydaemon-doc (name it debian/PACKAGE.monitoring-info after the package that runs the service)
+
+      """)
+    let human = try runProgram(Self.linter.path, ["--binary-packages=mydaemon,mydaemon-doc", "debian/"], directory: source)
+    #expect(human.stderr == "monitoring-info-lint: 7 files checked: 3 warnings\n")
+    #expect(try runProgram(Self.linter.path, ["--fail-on=warning", "--binary-packages=mydaemon"], directory: source).status == 2)
+    let missing = try runProgram(Self.linter.path, ["--binary-packages=mydaemon", "nowhere"], directory: source)
+    #expect(missing.status == 1)
+    #expect(missing.stderr == "monitoring-info-lint: error: cannot read 'nowhere': No such file or directory\n")
+  }
+
   @Test func usageErrorsExit64() throws {
     #expect(try lint("--format=xml", "valid").status == 64)
     #expect(try lint("--no-such-option").status == 64)

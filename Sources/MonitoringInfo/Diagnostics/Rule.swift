@@ -6,6 +6,9 @@ public struct Rule: Sendable, Hashable {
     case content
     /// Found in a built package's layout (lintian check only).
     case package
+    /// Found in a source package's debian/ directory (dh_monitoringinfo warns, the lintian
+    /// check reports it on the source package).
+    case source
   }
 
   public let tag: String

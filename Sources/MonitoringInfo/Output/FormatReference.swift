@@ -29,7 +29,11 @@ public enum FormatReference {
     }
     text += "\n## Lint tags\n\nThe same tags in `monitoring-info-lint`, `dh_monitoringinfo` and the lintian check.\n\n| tag | severity | where | meaning |\n|---|---|---|---|\n"
     for rule in Rule.all {
-      let scope = rule.scope == .package ? "lintian check" : "content"
+      let scope = switch rule.scope {
+      case .content: "content"
+      case .package: "lintian check"
+      case .source: "source package"
+      }
       text += "| `\(rule.tag)` | \(rule.severity.rawValue) | \(scope) | \(rule.summary) |\n"
     }
     return text

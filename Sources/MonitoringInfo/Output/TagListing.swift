@@ -4,7 +4,11 @@ public enum TagListing {
     let width = Rule.all.map(\.tag.count).max() ?? 0
     return Rule.all.map { rule in
       let padded = rule.tag + String(repeating: " ", count: width - rule.tag.count)
-      let scope = rule.scope == .package ? " (lintian check only)" : ""
+      let scope = switch rule.scope {
+      case .content: ""
+      case .package: " (lintian check only)"
+      case .source: " (source package)"
+      }
       return "\(rule.severity.lintianCode) \(padded)  \(rule.summary)\(scope)\n"
     }.joined()
   }

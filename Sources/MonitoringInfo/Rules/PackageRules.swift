@@ -1,4 +1,5 @@
-// Tags about where and how a package ships its fragment; only the lintian check can see these.
+// Tags about where and how a package ships its fragment: in the built package, which only the
+// lintian check sees, and in the source package's debian/ (dh_monitoringinfo sees that too).
 extension Rule {
   public static let fragmentOutsideDirectory = Rule(
     tag: "monitoring-info-fragment-outside-directory", severity: .error, scope: .package,
@@ -90,4 +91,21 @@ extension Rule {
       variable (lintian passes only LINTIAN_* variables, PATH, HOME and TMPDIR to its checks).
       """,
     seeAlso: ["dh_monitoringinfo(1)"])
+
+  public static let unusedFragment = Rule(
+    tag: "monitoring-info-unused-fragment", severity: .warning, scope: .source,
+    summary: "fragment in debian/ that dh_monitoringinfo never installs",
+    explanation: """
+      The source package has a monitoring-info fragment in debian/ that debhelper's file \
+      lookup never finds, so no binary package ships it and the service is not monitored, \
+      while the build succeeds. Either the file is named for a binary package that \
+      debian/control does not have (debian/mydeamon.monitoring-info when the package is \
+      mydaemon), or it is debian/monitoring-info, which is only a fallback for the first \
+      binary package: it is not read when debian/FIRSTPACKAGE.monitoring-info exists, and \
+      debian/monitoring-info.ARCH is never read. Name the file debian/PACKAGE.monitoring-info, \
+      debian/PACKAGE.monitoring-info.ARCH for one architecture, or \
+      debian/PACKAGE.NAME.monitoring-info for 'dh_monitoringinfo --name=NAME'. \
+      dh_monitoringinfo warns about the same files during the build.
+      """,
+    seeAlso: ["dh_monitoringinfo(1)", "debhelper(7)"])
 }

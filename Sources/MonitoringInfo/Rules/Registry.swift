@@ -7,5 +7,6 @@ extension Rule {
     .emptyFragment, .duplicateService,
     .fragmentOutsideDirectory, .fragmentNameMismatch, .fragmentNeedsConfSuffix,
     .fragmentWithoutTrigger, .triggerAwaits, .worldReadableCredentials, .linterUnavailable,
+    .unusedFragment,
   ]
 }

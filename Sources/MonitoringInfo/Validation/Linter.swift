@@ -88,15 +88,19 @@ public struct LintReport: Sendable {
   public var files: [FragmentReport] = []
   public var crossFileDiagnostics: [Diagnostic] = []
   public var failures: [MonitoringInfoError] = []
+  /// Findings about fragments' names in a source package's debian/ (`UnusedFragments`), and
+  /// how many fragments were named there; their contents are not read.
+  public var nameDiagnostics: [Diagnostic] = []
+  public var namesChecked = 0
 
   /// Every finding, file by file in file order, cross-file ones with the file they are in.
   public var diagnostics: [Diagnostic] {
-    guard !crossFileDiagnostics.isEmpty else { return files.flatMap(\.diagnostics) }
+    guard !crossFileDiagnostics.isEmpty else { return files.flatMap(\.diagnostics) + nameDiagnostics }
     // Grouped once: filtering per file would be quadratic when many files repeat a name.
     let crossFile = Dictionary(grouping: crossFileDiagnostics, by: \.path)
     return files.flatMap { file in
       guard let extra = crossFile[file.file.path] else { return file.diagnostics }
       return (file.diagnostics + extra).sortedByPosition()
-    }
+    } + nameDiagnostics
   }
 }

@@ -18,6 +18,12 @@
 # the package's fragments are found too); files found elsewhere are only
 # reported as misplaced.
 #
+# On a source package: the maintainer's fragments in debian/ that debhelper's
+# lookup never finds for any binary package (monitoring-info-unused-fragment,
+# the files dh_monitoringinfo warns about). monitoring-info-lint
+# --binary-packages decides, from the names in debian/, debian/rules and the
+# binary packages in debian/control's order; the contents are not read.
+#
 # The format's rules live in monitoring-info-lint alone. The only thing
 # this check reads from a fragment itself is whether it sets a password, to
 # decide whether a world-readable file leaks credentials.
@@ -32,6 +38,8 @@ use Const::Fast;
 use File::Spec;
 use IPC::Run3;
 use Unicode::UTF8 qw(encode_utf8 decode_utf8 valid_utf8);
+
+use Lintian::Deb822;
 
 use Moo;
 use namespace::clean;
@@ -98,6 +106,56 @@ sub installable {
     $self->run_linter;
 
     return;
+}
+
+sub source {
+    my ($self) = @_;
+
+    my $debian = $self->processable->patched->resolve_path('debian/');
+    return
+      unless defined $debian && $debian->is_dir;
+
+    # anything named like a fragment; which of these no build uses is the
+    # linter's to say, and a source package without them needs no linter
+    my @items = grep {
+        ($_->is_file || $_->is_symlink)
+          && $_->basename =~ m{monitoring-info}
+    } $debian->children;
+    return
+      unless @items;
+
+    my @packages = $self->installables_in_order;
+    return
+      unless @packages;
+
+    my $root = $debian->unpacked_path;
+    $root =~ s{/debian/?$}{}
+      or return $self->linter_failed($items[0],
+        'cannot find the unpacked root of debian/');
+
+    return $self->ask_linter($root, \@items,
+        '--binary-packages=' . join(q{,}, @packages), 'debian');
+}
+
+# The binary packages in debian/control's order (debian/monitoring-info is
+# the first one's); lintian's own list of them has no order.
+sub installables_in_order {
+    my ($self) = @_;
+
+    my $control = $self->processable->debian_control;
+    my %known = map { $_ => 1 } $control->installables;
+
+    my $item = $control->item;
+    return ()
+      unless defined $item && $item->is_open_ok;
+
+    # a control file lintian could not parse is reported by its own checks
+    my @sections
+      = eval { Lintian::Deb822->new->read_file($item->unpacked_path) };
+    shift @sections;
+
+    return grep { exists $known{$_} }
+      map { $_->value('Package') } @sections;
 }
 
 # The client reads /etc/monitoring-info/*.conf only; the name of the file is
@@ -250,25 +308,32 @@ sub run_linter {
     return
       unless @items;
 
-    # failures are reported on the first fragment
-    my $first = $items[0];
-
-    my ($linter, $missing) = $self->find_linter;
-    return $self->linter_failed($first, $missing)
-      unless defined $linter;
-
     # Run in the unpacked tree with relative names, so that pointers and
     # notes (duplicate-service names the other file) say etc/monitoring-info/...
+    my $first = $items[0];
     my $root = $first->unpacked_path;
     $root =~ s{/\Q${\ $first->name }\E$}{}
       or return $self->linter_failed($first,
         'cannot find the unpacked root of ' . $first->name);
 
-    my %item_by_path = map { $_->name => $_ } @items;
-    my @paths = map { $_->name } @items;
+    return $self->ask_linter($root, \@items, map { $_->name } @items);
+}
+
+# Runs the linter with @arguments in $root and reports what it finds on
+# @$items, which name the paths it may report; failures go to the first.
+sub ask_linter {
+    my ($self, $root, $items, @arguments) = @_;
+
+    my $first = $items->[0];
+
+    my ($linter, $missing) = $self->find_linter;
+    return $self->linter_failed($first, $missing)
+      unless defined $linter;
+
+    my %item_by_path = map { $_->name => $_ } @{$items};
 
     my ($stdout, $stderr);
-    my @command = ('env', "--chdir=$root", $linter, '--format=tsv', @paths);
+    my @command = ('env', "--chdir=$root", $linter, '--format=tsv', @arguments);
     my $ran = eval { run3(\@command, \undef, \$stdout, \$stderr); 1 };
     return $self->linter_failed($first, "cannot run $linter: $@")
       unless $ran;
