@@ -56,6 +56,13 @@ struct TestHost {
 
   func startAvahi() throws { try hosts.tool(["start-avahi", name]) }
 
+  /// What the server host (this one) and a client host say about themselves, for a failure message.
+  func diagnostics(client: TestHost) -> String {
+    let server = (try? run("auto-monitor-server status 2>&1; auto-monitor-server list 2>&1")) ?? ""
+    let said = (try? client.run("monitoring-info-sync --status 2>&1")) ?? ""
+    return "server:\n\(server)\nclient:\n\(said)"
+  }
+
   /// Installs these packages with dpkg inside the host, showing dpkg's log when it fails.
   func install(_ debs: [URL]) throws {
     let paths = debs.map { "'\($0.path)'" }.joined(separator: " ")

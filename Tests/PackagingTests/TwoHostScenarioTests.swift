@@ -38,7 +38,7 @@ import TestKit
     try b.run("dpkg -i /tmp/build/allan-web_1.0_all.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
     let state = try a.run(waitForService(host: b.name, service: "allan-web", seconds: 60))
     let seconds = Date().timeIntervalSince(started)
-    let details = state == "0\n" ? "" : diagnostics(a, b)
+    let details = state == "0\n" ? "" : a.diagnostics(client: b)
     #expect(state == "0\n", "allan-web on \(b.name): state \(state); \(details)")
     print("allan-web OK in Nagios on A \(String(format: "%.1f", seconds)) s after dpkg -i on B")
 
@@ -152,11 +152,5 @@ import TestKit
     done
     echo timeout
     """
-  }
-
-  func diagnostics(_ a: TestHost, _ b: TestHost) -> String {
-    let server = (try? a.run("auto-monitor-server status 2>&1; auto-monitor-server list 2>&1")) ?? ""
-    let client = (try? b.run("monitoring-info-sync --status 2>&1")) ?? ""
-    return "server:\n\(server)\nclient:\n\(client)"
   }
 }
