@@ -1,11 +1,12 @@
 import DebhelperSupport
+import MonitoringInfo
 import Foundation
 import Testing
 
 /// The files dh_monitoringinfo writes are byte-identical to what debhelper's own Dh_Lib
 /// (`autoscript`, `autotrigger`, `addsubstvar`) writes for the same operations.
 @Suite struct ParityTests {
-  static let version = "0.1.0"
+  static let version = MonitoringInfoVersion.current
 
   /// Runs the Perl reference (Reference/dh_lib_reference.pl) in `directory`.
   @discardableResult

@@ -45,3 +45,32 @@ import Testing
     for rule in Rule.all { #expect(text.contains("`\(rule.tag)`")) }
   }
 }
+
+/// One version, from debian/changelog: the Swift constant and every manual page carry it.
+@Suite struct VersionStampTests {
+  static func read(_ path: String) throws -> String {
+    try String(contentsOf: TestSupport.packageRoot.appendingPathComponent(path), encoding: .utf8)
+  }
+
+  @Test func versionSourceAndManualPagesFollowTheChangelog() throws {
+    let version = try #require(VersionStamp.version(changelog: try Self.read(VersionStamp.changelogPath)))
+    #expect(MonitoringInfoVersion.current == version, "Version.swift is out of date, run `make generated`")
+    #expect(try Self.read(VersionStamp.swiftPath) == VersionStamp.swiftSource(version: version))
+    let pages = try FileManager.default.contentsOfDirectory(atPath: TestSupport.packageRoot.appendingPathComponent("man").path)
+      .filter { $0.hasSuffix(".1") || $0.hasSuffix(".8") }
+    #expect(pages.count >= 6)
+    for page in pages {
+      let text = try Self.read("man/" + page)
+      #expect(text.contains("\"monitoring-info \(version)\""), "man/\(page) is out of date, run `make generated`")
+      #expect(VersionStamp.stamp(manualPage: text, version: version) == text, "man/\(page)")
+    }
+  }
+
+  @Test func stampRewritesOnlyTheVersionField() {
+    let page = ".\\\" comment\n.TH SYNC 8 \"2026-11-29\" \"monitoring-info 0.1.0\" \"auto-monitor-client\"\n.SH NAME\n"
+    #expect(VersionStamp.stamp(manualPage: page, version: "0.1.1")
+      == ".\\\" comment\n.TH SYNC 8 \"2026-11-29\" \"monitoring-info 0.1.1\" \"auto-monitor-client\"\n.SH NAME\n")
+    #expect(VersionStamp.version(changelog: "monitoring-info (0.1.1~rc1) unstable; urgency=medium\n") == "0.1.1~rc1")
+    #expect(VersionStamp.version(changelog: "garbage\n") == nil)
+  }
+}

@@ -65,9 +65,14 @@ enum PackageBuild {
     let previousVersion = version + "~prev1"
     let architecture = try shell("dpkg --print-architecture", [:]).trimmingCharacters(in: .whitespacesAndNewlines)
 
-    let scratch = root.appendingPathComponent(".build/packaging/swift")
     for (label, text) in [("previous", original.replacingCharacters(in: open..<original.index(after: close), with: "(\(previousVersion))")), ("current", original)] {
+      // A new changelog entry, then `make generated` as a maintainer would, so the programs
+      // and manual pages carry the entry's version (debian/rules refuses them otherwise).
       try text.write(to: changelog, atomically: true, encoding: .utf8)
+      let generated = try runProgram(BuildPaths.executable("generate-reference").path, [], directory: source)
+      guard generated.succeeded else { throw PackagingFailure("generate-reference (\(label)): \(generated.stderr)") }
+      // A build directory per version: each stays up to date with its own Version.swift.
+      let scratch = root.appendingPathComponent(".build/packaging/swift-\(label)")
       let log = work.appendingPathComponent("\(label).log")
       let status = try shell(
         "cd \"$SRC\" && dpkg-buildpackage -us -uc -b -d >\"$LOG\" 2>&1; echo $?",
