@@ -42,15 +42,18 @@ let package = Package(
     .testTarget(
       name: "MonitoringChecksTests", dependencies: ["MonitoringChecks", "TestKit"],
       exclude: ["Fixtures"]),
+    // OpenSSH public keys, fingerprints, SHA-256, HMAC and Base64: one implementation for the
+    // client and the server, in Swift (no crypto library to load).
+    .target(name: "SSHKeys"),
+    .testTarget(name: "SSHKeysTests", dependencies: ["SSHKeys", "TestKit"]),
     // The client monitoring-info-sync: fragment collection, dpkg state (through CAptPkg), payload,
     // transport over the system ssh, state and retry, discovery. No Foundation: dpkg runs it.
-    .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg"]),
+    .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg", "SSHKeys"]),
     .executableTarget(name: "monitoring-info-sync", dependencies: ["MonitoringClient"]),
     .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"]),
     // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
-    // the receiver runs once per registration. libcrypto (tickets, key index) is loaded on use.
-    .target(name: "CLibCrypto"),
-    .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "CLibCrypto"]),
+    // the receiver runs once per registration.
+    .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "SSHKeys"]),
     .executableTarget(name: "monitoring-info-receive", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
     .executableTarget(name: "auto-monitor-authorized-keys", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
     .executableTarget(name: "auto-monitor-server", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),

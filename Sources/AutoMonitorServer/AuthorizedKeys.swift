@@ -9,7 +9,7 @@ public struct AuthorizedKeys: Sendable {
   public init(settings: ServerSettings) { self.settings = settings }
 
   public func line(user: String, type: String, blob: String) -> String? {
-    guard user == settings.user, let key = PublicKey(type: type, blob: blob) else { return nil }
+    guard user == settings.user, let key = SSHPublicKey(type: type, blob: blob) else { return nil }
     var command = settings.receiver
     if settings.configPath != ServerSettings.defaultPath { command += " --config " + settings.configPath }
     if let host = KeyBindings(settings: settings).host(for: key) {

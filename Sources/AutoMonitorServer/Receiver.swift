@@ -8,7 +8,7 @@ public struct Receiver: Sendable {
     /// A key bound to this host.
     case bound(String)
     /// A key nobody bound yet: it may only file an enrollment request.
-    case unbound(PublicKey)
+    case unbound(SSHPublicKey)
   }
 
   public let settings: ServerSettings
@@ -43,7 +43,7 @@ public struct Receiver: Sendable {
   /// Any request but `enroll` from a key bound to no host: a client the server does not know
   /// (any more: a re-installed server forgot every key). It says `"enrolled": false`, so the
   /// client can file its enrollment again; `pending` when this key's request already waits.
-  func notEnrolled(_ key: PublicKey, request: String?) -> (RegistrationReply, Int32) {
+  func notEnrolled(_ key: SSHPublicKey, request: String?) -> (RegistrationReply, Int32) {
     guard request.map(Self.isKnown) == true else {
       return (RegistrationReply(host: "", result: .refused, message: "this key is not enrolled: send 'enroll' first", enrolled: false), 64)
     }
@@ -131,7 +131,7 @@ public struct Receiver: Sendable {
     return (RegistrationReply(host: host, result: .stored, message: "already enrolled as \(host)"), 0)
   }
 
-  func enrollUnbound(key: PublicKey, input: (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
+  func enrollUnbound(key: SSHPublicKey, input: (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
     guard !input.tooLarge || input.bytes.count <= EnrollmentRequest.maximumSize else {
       return refuse("", "enrollment request larger than \(EnrollmentRequest.maximumSize) bytes")
     }

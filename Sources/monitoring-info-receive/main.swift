@@ -27,7 +27,7 @@ while let argument = arguments.popFirst() {
   case "--client":
     if let host = arguments.popFirst(), HostName.isValid(host) { identity = .bound(host.lowercased()) }
   case "--unbound-key":
-    if let type = arguments.popFirst(), let blob = arguments.popFirst(), let key = PublicKey(type: type, blob: blob) {
+    if let type = arguments.popFirst(), let blob = arguments.popFirst(), let key = SSHPublicKey(type: type, blob: blob) {
       identity = .unbound(key)
     }
   case "-h", "--help":

@@ -107,9 +107,3 @@ func shell(_ script: String, _ variables: [String: String], stdin: String? = nil
   }
   return result.stdout
 }
-
-func temporaryDirectory(_ label: String) throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
-}

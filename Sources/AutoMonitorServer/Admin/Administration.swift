@@ -197,7 +197,7 @@ public struct Administration {
   public func avahiService(hostKey: String, port: Int) -> Output {
     guard let bytes = try? FileReader.read(hostKey, limit: 65536) else { return failure("cannot read \(hostKey)") }
     let fields = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
-    guard fields.count >= 2, let key = PublicKey(type: String(fields[0]), blob: String(fields[1])) else {
+    guard fields.count >= 2, let key = SSHPublicKey(type: String(fields[0]), blob: String(fields[1])) else {
       return failure("\(hostKey) is not an ssh public key")
     }
     let text = """

@@ -11,20 +11,19 @@ public struct KeyBindings: Sendable {
   func keyFile(_ host: String) -> String { settings.keys + "/" + host + ".key" }
   func indexFile(_ digest: String) -> String { settings.keys + "/" + digest + ".host" }
 
-  public func host(for key: PublicKey) -> String? {
-    guard let digest = try? key.digest(),
-      let bytes = try? FileReader.read(indexFile(digest), limit: 512)
+  public func host(for key: SSHPublicKey) -> String? {
+    guard let bytes = try? FileReader.read(indexFile(key.digest), limit: 512)
     else { return nil }
     let host = String(decoding: bytes, as: UTF8.self).trimmingSpaces.split(separator: "\n").first.map(String.init) ?? ""
     guard HostName.isValid(host), self.key(of: host) == key else { return nil }
     return host
   }
 
-  public func key(of host: String) -> PublicKey? {
-    guard let bytes = try? FileReader.read(keyFile(host), limit: PublicKey.maximumLength + 128) else { return nil }
+  public func key(of host: String) -> SSHPublicKey? {
+    guard let bytes = try? FileReader.read(keyFile(host), limit: SSHPublicKey.maximumLength + 128) else { return nil }
     let fields = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
     guard fields.count == 2 else { return nil }
-    return PublicKey(type: String(fields[0]), blob: String(fields[1]))
+    return SSHPublicKey(type: String(fields[0]), blob: String(fields[1]))
   }
 
   public func hosts() -> [String] {
@@ -35,16 +34,16 @@ public struct KeyBindings: Sendable {
   /// Binds `key` to `host`, replacing the host's previous key (the client made a new one).
   /// The key file is written last: until then the index points at nothing that matches.
   /// The enrollment is settled: requests waiting under this host's name or from this key go.
-  public func bind(_ key: PublicKey, to host: String) throws(ServerError) {
-    if let old = self.key(of: host), old != key { try AtomicFile.remove(indexFile(try old.digest())) }
+  public func bind(_ key: SSHPublicKey, to host: String) throws(ServerError) {
+    if let old = self.key(of: host), old != key { try AtomicFile.remove(indexFile(old.digest)) }
     if let other = self.host(for: key), other != host { try unbind(other) }
-    try AtomicFile.write(Array((host + "\n").utf8), to: indexFile(try key.digest()), mode: 0o600)
+    try AtomicFile.write(Array((host + "\n").utf8), to: indexFile(key.digest), mode: 0o600)
     try AtomicFile.write(Array((key.line + "\n").utf8), to: keyFile(host), mode: 0o600)
     try PendingRequests(settings: settings).remove(host: host, key: key)
   }
 
   public func unbind(_ host: String) throws(ServerError) {
-    if let old = key(of: host) { try AtomicFile.remove(indexFile(try old.digest())) }
+    if let old = key(of: host) { try AtomicFile.remove(indexFile(old.digest)) }
     try AtomicFile.remove(keyFile(host))
   }
 }

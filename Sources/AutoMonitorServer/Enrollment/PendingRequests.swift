@@ -7,7 +7,7 @@ import MonitoringInfo
 public struct PendingRequests: Sendable {
   public struct Request: Sendable {
     public var host: String
-    public var key: PublicKey
+    public var key: SSHPublicKey
     public var time: Int
     public var digest: String
   }
@@ -21,7 +21,7 @@ public struct PendingRequests: Sendable {
       guard let bytes = try? FileReader.read(settings.pending + "/" + name, limit: 16384),
         let json = try? JSONValue.parse(bytes), let host = json["host"]?.stringValue, HostName.isValid(host),
         let type = json["type"]?.stringValue, let blob = json["key"]?.stringValue,
-        let key = PublicKey(type: type, blob: blob)
+        let key = SSHPublicKey(type: type, blob: blob)
       else { return nil }
       return Request(host: host, key: key, time: json["time"]?.intValue ?? 0, digest: String(name.dropLast(5)))
     }
@@ -29,8 +29,8 @@ public struct PendingRequests: Sendable {
 
   public enum Filed: Sendable { case filed, full }
 
-  public func file(host: String, key: PublicKey) throws(ServerError) -> Filed {
-    let path = settings.pending + "/" + (try key.digest()) + ".json"
+  public func file(host: String, key: SSHPublicKey) throws(ServerError) -> Filed {
+    let path = settings.pending + "/" + key.digest + ".json"
     let count = ((try? FileReader.files(in: settings.pending, withSuffix: ".json")) ?? []).count
     if access(path, F_OK) != 0 && count >= settings.maximumPending { return .full }
     let json = JSONValue.object([
@@ -45,7 +45,7 @@ public struct PendingRequests: Sendable {
   }
 
   /// Settles every request filed under `host`, and any filed by `key` under another name.
-  public func remove(host: String, key: PublicKey? = nil) throws(ServerError) {
+  public func remove(host: String, key: SSHPublicKey? = nil) throws(ServerError) {
     for request in all() where request.host == host || request.key == key { try remove(request) }
   }
 }

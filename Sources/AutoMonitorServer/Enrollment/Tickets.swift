@@ -9,12 +9,12 @@ public struct Tickets: Sendable {
   public init(settings: ServerSettings) { self.settings = settings }
 
   public func ticket(for host: String) throws(ServerError) -> String {
-    try Digest.hmacSHA256(key: try secret(create: false), Array(("auto-monitor-ticket:" + host).utf8))
+    HMACSHA256.hex(key: try secret(create: false), Array(("auto-monitor-ticket:" + host).utf8))
   }
 
   public func isValid(_ ticket: String, for host: String) -> Bool {
     guard let expected = try? self.ticket(for: host) else { return false }
-    return Digest.constantTimeEqual(ticket, expected)
+    return HMACSHA256.constantTimeEqual(ticket, expected)
   }
 
   /// Makes the secret if there is none (root running `ticket` or `setup`).

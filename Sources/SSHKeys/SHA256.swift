@@ -1,5 +1,6 @@
-/// SHA-256 (FIPS 180-4), for the digest of the last accepted payload and for host-key
-/// fingerprints; small enough that the client needs no crypto library.
+/// SHA-256 (FIPS 180-4): the client's digest of its last accepted payload, key fingerprints,
+/// the server's key index and tickets (HMAC). Small enough that no program loads a crypto
+/// library for it: the receiver runs once per registration.
 public enum SHA256 {
   public static func hash(_ message: [UInt8]) -> [UInt8] {
     var h: [UInt32] = [
@@ -37,10 +38,15 @@ public enum SHA256 {
     return h.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
   }
 
-  public static func hex(_ message: [UInt8]) -> String {
+  /// The digest of `message` as lowercase hex.
+  public static func hex(_ message: [UInt8]) -> String { hexText(hash(message)) }
+
+  /// Bytes as lowercase hex.
+  public static func hexText(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
-    for byte in hash(message) { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
+    out.reserveCapacity(bytes.count * 2)
+    for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
     return String(decoding: out, as: UTF8.self)
   }
 
@@ -56,41 +62,4 @@ public enum SHA256 {
     0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
     0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
   ]
-}
-
-/// Base64 (RFC 4648) for OpenSSH public keys and `SHA256:` fingerprints.
-public enum Base64 {
-  private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-  public static func encode(_ bytes: [UInt8], padding: Bool = true) -> String {
-    var out: [UInt8] = []
-    var index = 0
-    while index < bytes.count {
-      let chunk = Array(bytes[index..<min(index + 3, bytes.count)])
-      let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << UInt32(16 - 8 * $1.offset) }
-      for position in 0...chunk.count { out.append(alphabet[Int((value >> UInt32(18 - 6 * position)) & 63)]) }
-      if padding { out += Array(repeating: UInt8(ascii: "="), count: 3 - chunk.count) }
-      index += 3
-    }
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  /// nil for anything that is not base64.
-  public static func decode(_ text: String) -> [UInt8]? {
-    var value: UInt32 = 0
-    var bits = 0
-    var out: [UInt8] = []
-    var padded = false
-    for byte in text.utf8 {
-      if byte == UInt8(ascii: "=") { padded = true; continue }
-      guard !padded, let digit = alphabet.firstIndex(of: byte) else { return nil }
-      value = value << 6 | UInt32(digit)
-      bits += 6
-      if bits >= 8 {
-        bits -= 8
-        out.append(UInt8(truncatingIfNeeded: value >> UInt32(bits)))
-      }
-    }
-    return out
-  }
 }
