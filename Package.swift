@@ -18,8 +18,13 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
   ],
   targets: [
+    // The system layer under every library: atomic files, spawning programs, clocks, errno
+    // text, white space (as dpkg's lib/dpkg is for its tools). No Foundation.
+    .target(name: "SystemLayer"),
+    .testTarget(name: "SystemLayerTests", dependencies: ["SystemLayer", "TestKit"]),
     // The format: syntax, schema, validation, diagnostics. No CLI code, no Foundation.
-    .target(name: "MonitoringInfo"),
+    // Re-exports SystemLayer, so every library that reads the format has the system layer.
+    .target(name: "MonitoringInfo", dependencies: ["SystemLayer"]),
     .executableTarget(
       name: "monitoring-info-lint",
       dependencies: ["MonitoringInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -37,7 +42,7 @@ let package = Package(
     // The Nagios plugin check_monitoring_info: checks over the system OpenSSL, no Foundation.
     // OpenSSL headers (libssl-dev); libssl.so.3 itself is loaded on first use (see loader.c).
     .target(name: "COpenSSL"),
-    .target(name: "MonitoringChecks", dependencies: ["MonitoringInfo", "COpenSSL"]),
+    .target(name: "MonitoringChecks", dependencies: ["MonitoringInfo", "COpenSSL", "SystemLayer"]),
     .executableTarget(name: "check_monitoring_info", dependencies: ["MonitoringChecks"]),
     .testTarget(
       name: "MonitoringChecksTests", dependencies: ["MonitoringChecks", "TestKit"],
@@ -53,7 +58,7 @@ let package = Package(
     .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"]),
     // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
     // the receiver runs once per registration.
-    .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "SSHKeys"]),
+    .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "SSHKeys", "SystemLayer"]),
     .executableTarget(name: "monitoring-info-receive", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
     .executableTarget(name: "auto-monitor-authorized-keys", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),
     .executableTarget(name: "auto-monitor-server", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),

@@ -158,7 +158,7 @@ public struct Receiver: Sendable {
   /// Why the monitoring system refused this host's configuration, if it is quarantined.
   func quarantineReason(_ host: String) -> String? {
     guard let bytes = try? FileReader.read(settings.quarantine + "/" + host + ".reason", limit: 65536) else { return nil }
-    return String(decoding: bytes, as: UTF8.self).trimmingSpaces
+    return String(decoding: bytes, as: UTF8.self).trimmingWhitespace
   }
 
   static func quarantineNote(_ reason: String) -> String {

@@ -54,13 +54,13 @@ public struct ServerSettings: Sendable {
     var lineNumber = 0
     for raw in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
       lineNumber += 1
-      let line = raw.trimmingSpaces
+      let line = raw.trimmingWhitespace
       if line.isEmpty || line.hasPrefix("#") { continue }
       guard let eq = line.firstIndex(of: "=") else {
         throw ServerError("\(file):\(lineNumber): expected 'key = value'")
       }
-      let key = String(line[..<eq]).trimmingSpaces
-      let value = String(line[line.index(after: eq)...]).trimmingSpaces
+      let key = String(line[..<eq]).trimmingWhitespace
+      let value = String(line[line.index(after: eq)...]).trimmingWhitespace
       func number() throws(ServerError) -> Int {
         guard let n = Int(value), n >= 0 else { throw ServerError("\(file):\(lineNumber): '\(key)' needs a number") }
         return n
@@ -90,11 +90,7 @@ public struct ServerError: Error, CustomStringConvertible, Sendable {
   public init(_ description: String) { self.description = description }
 }
 
-extension StringProtocol {
-  var trimmingSpaces: String {
-    var s = Substring(self)
-    while let f = s.first, f == " " || f == "\t" || f == "\r" || f == "\n" { s.removeFirst() }
-    while let l = s.last, l == " " || l == "\t" || l == "\r" || l == "\n" { s.removeLast() }
-    return String(s)
-  }
+/// A system-layer step inside the server's error domain.
+func serverError<T>(_ body: () throws -> T) throws(ServerError) -> T {
+  do { return try body() } catch { throw ServerError("\(error)") }
 }

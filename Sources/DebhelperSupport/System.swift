@@ -1,24 +1,11 @@
-// Thin, Foundation-free wrappers over the few POSIX calls a debhelper tool needs.
+// The file operations a debhelper tool needs, as Dh_Lib does them (umask applies, no fsync),
+// over the system layer.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
 import MonitoringInfo
-
-public struct SystemError: Error, CustomStringConvertible, Equatable {
-  public let operation: String
-  public let path: String
-  public let code: Int32
-  public init(_ operation: String, _ path: String, code: Int32 = errno) {
-    self.operation = operation
-    self.path = path
-    self.code = code
-  }
-  public var description: String {
-    "\(operation)(\(path)): \(String(cString: strerror(code)))"
-  }
-}
 
 public enum FileSystem {
   public static func exists(_ path: String) -> Bool {
@@ -36,26 +23,11 @@ public enum FileSystem {
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
   }
 
-  /// The whole file, or nil when it does not exist; other failures throw.
+  /// The whole file, or nil when it does not exist; other failures throw. Read by the one
+  /// file reader (FileReader), which refuses what is not a regular file.
   public static func readIfExists(_ path: String) throws -> [UInt8]? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 {
-      if errno == ENOENT { return nil }
-      throw SystemError("open", path)
-    }
-    defer { close(fd) }
-    var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw SystemError("read", path)
-      }
-      if n == 0 { break }
-      result.append(contentsOf: buffer[0..<n])
-    }
-    return result
+    if !exists(path) && errno == ENOENT { return nil }
+    return try FileReader.read(path, limit: 1 << 30)
   }
 
   public static func read(_ path: String) throws -> [UInt8] {
@@ -118,33 +90,8 @@ public enum FileSystem {
 
 /// Runs a program and returns its standard output (trailing newline removed), or nil on failure.
 public func captureOutput(_ arguments: [String]) -> String? {
-  var pipeFds: [Int32] = [0, 0]
-  guard pipe(&pipeFds) == 0 else { return nil }
-  var actions = posix_spawn_file_actions_t()
-  posix_spawn_file_actions_init(&actions)
-  defer { posix_spawn_file_actions_destroy(&actions) }
-  posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1)
-  posix_spawn_file_actions_addclose(&actions, pipeFds[0])
-  posix_spawn_file_actions_addclose(&actions, pipeFds[1])
-  var cArgs: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-  defer { for arg in cArgs { free(arg) } }
-  var pid = pid_t()
-  let rc = posix_spawnp(&pid, arguments[0], &actions, nil, &cArgs, environ)
-  close(pipeFds[1])
-  guard rc == 0 else { close(pipeFds[0]); return nil }
-  var output: [UInt8] = []
-  var buffer = [UInt8](repeating: 0, count: 4096)
-  while true {
-    let n = buffer.withUnsafeMutableBytes { read(pipeFds[0], $0.baseAddress, $0.count) }
-    if n < 0 && errno == EINTR { continue }
-    if n <= 0 { break }
-    output.append(contentsOf: buffer[0..<n])
-  }
-  close(pipeFds[0])
-  var status: Int32 = 0
-  while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-  guard status == 0 else { return nil }
-  var text = String(decoding: output, as: UTF8.self)
+  guard let result = try? Subprocess.run(arguments[0], Array(arguments.dropFirst())), result.status == 0 else { return nil }
+  var text = result.stdoutText
   while text.hasSuffix("\n") { text.removeLast() }
   return text
 }

@@ -7,8 +7,8 @@
 //
 // Safe under concurrent plugin runs and crashes: every change holds an exclusive flock on
 // DIR/ID.lock (waited for until the check's deadline, never longer) and replaces the file
-// atomically (a fresh temporary file created with O_EXCL|O_NOFOLLOW, fsync, rename), so a
-// crash leaves either the old or the new list and a planted symlink is never followed.
+// atomically (AtomicFile: a fresh temporary file created with O_EXCL|O_NOFOLLOW, fsync, rename),
+// so a crash leaves either the old or the new list and a planted symlink is never followed.
 // Fails closed: a missing store directory, a token file too large or not in this format is
 // UNKNOWN with the reason, never "no mail in flight".
 // Bounded: at most `limit` tokens per id; beyond it the oldest token is kept (it keeps the
@@ -45,7 +45,6 @@ public struct MailflowStore: Sendable {
 
   var file: String { root + "/" + id + ".tokens" }
   var lockPath: String { root + "/" + id + ".lock" }
-  var temporary: String { file + ".tmp" }
 
   /// The tag that marks this id's messages in a Subject line.
   public var subjectTag: String { "monitoring-info mailflow \(id)" }
@@ -158,20 +157,10 @@ public struct MailflowStore: Sendable {
   }
 
   private func write(_ list: [MailflowToken]) throws(CheckFailure) {
-    // Under the lock no other plugin writes: a leftover is from a crash, or planted.
-    if unlink(temporary) != 0 && errno != ENOENT {
-      throw CheckFailure(.unknown, "cannot remove \(temporary): \(errnoText())")
-    }
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o640)
-    if fd < 0 { throw CheckFailure(.unknown, "cannot create \(temporary): \(errnoText())") }
     let bytes = Array(list.map { "\($0.token) \($0.time)\n" }.joined().utf8)
-    if let code = FileWriter.writeAll(bytes, to: fd) {
-      close(fd)
-      throw CheckFailure(.unknown, "cannot write \(temporary): \(String(cString: strerror(code)))")
-    }
-    if fsync(fd) != 0 || close(fd) != 0 { throw CheckFailure(.unknown, "cannot write \(temporary): \(errnoText())") }
-    if rename(temporary, file) != 0 { throw CheckFailure(.unknown, "cannot replace \(file): \(errnoText())") }
+    do { try AtomicFile.write(bytes, to: file, mode: 0o640) } catch { throw CheckFailure(.unknown, error.description) }
   }
+
 
   /// Tokens ("mitoken-" and 32 hex digits) in a text that carries this id's subject tag.
   public func tokens(in text: String) -> [String] {

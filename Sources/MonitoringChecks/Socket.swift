@@ -1,10 +1,7 @@
 // Non-blocking sockets over IPv4 and IPv6, every wait bounded by the check's deadline.
 import Glibc
+import SystemLayer
 
-func errnoText(_ code: Int32 = errno) -> String {
-  guard let s = strerror(code) else { return "error \(code)" }
-  return String(cString: s)
-}
 
 /// A connected socket (TCP or UDP). Closed on deinit.
 final class Socket {

@@ -3,6 +3,7 @@
 // afterwards (CertificateVerdict) so each problem can be reported on its own.
 import COpenSSL
 import Glibc
+import SystemLayer
 
 final class TLSTransport: Transport {
   let socket: Socket

@@ -48,7 +48,7 @@ public struct Administration {
       if bindings.key(of: host) == nil { flags.append("no key") }
       if let modified {
         text += "\(host)  \(services.count) service(s): \(services.joined(separator: " "))"
-        text += "  last registration: \(Self.date(modified))"
+        text += "  last registration: \(SystemClock.readable(modified))"
       } else {
         text += "\(host)  enrolled, nothing registered yet"
       }
@@ -57,7 +57,7 @@ public struct Administration {
     let requests = pending.all()
     if !requests.isEmpty {
       text += "\npending enrollment requests (auto-monitor-server accept HOST | reject HOST):\n"
-      for request in requests { text += "  \(request.host)  \(request.key.type) \(request.key.fingerprint)  since \(Self.date(request.time))\n" }
+      for request in requests { text += "  \(request.host)  \(request.key.type) \(request.key.fingerprint)  since \(SystemClock.readable(request.time))\n" }
     }
     if hosts.isEmpty && requests.isEmpty { text = "no hosts registered and no pending enrollment requests\n" }
     return Output(text: text, json: .object(["hosts": .array(rows), "pending": .array(requests.map(Self.json))]))
@@ -74,7 +74,7 @@ public struct Administration {
     }
     var text = "host: \(host)\n"
     text += "key: \(key.map { "\($0.type) \($0.fingerprint)" } ?? "none")\n"
-    text += "last registration: \(store.modified(host).map(Self.date) ?? "never")\n"
+    text += "last registration: \(store.modified(host).map(SystemClock.readable) ?? "never")\n"
     if let reason { text += "quarantined: \(reason)\n" }
     for request in requests { text += "pending key: \(request.key.type) \(request.key.fingerprint)\n" }
     let states = payload == nil ? [] : backend.serviceStates(host: host, settings: settings)
@@ -157,7 +157,7 @@ public struct Administration {
     let due = access(settings.applyMark, F_OK) == 0
     var text = ""
     if let status {
-      text += "last apply: \(status["time"]?.intValue.map(Self.date) ?? "?"): \(status["result"]?.stringValue ?? "?")"
+      text += "last apply: \(status["time"]?.intValue.map(SystemClock.readable) ?? "?"): \(status["result"]?.stringValue ?? "?")"
       text += " - \(status["message"]?.stringValue ?? "")\n"
       if let error = status["error"]?.stringValue { text += "error:\n\(error)\n" }
       text += "verifications: \(status["total_verifications"]?.intValue ?? 0), reloads: \(status["total_reloads"]?.intValue ?? 0)\n"
@@ -170,7 +170,7 @@ public struct Administration {
     let failed = status?["result"]?.stringValue == "failed"
     let retry = failed ? status?["next_retry"]?.intValue : nil
     if let retry {
-      text += "the failed apply is retried at \(Self.date(retry)) by 'auto-monitor-server watch', or now with 'auto-monitor-server apply'\n"
+      text += "the failed apply is retried at \(SystemClock.readable(retry)) by 'auto-monitor-server watch', or now with 'auto-monitor-server apply'\n"
     } else if due {
       text += "an apply is due (is 'auto-monitor-server watch' running?)\n"
     }
@@ -222,7 +222,7 @@ public struct Administration {
   static func describe(_ state: ServiceState?) -> String {
     guard let state else { return "not in the monitoring system yet" }
     guard let status = state.state else { return "not checked yet" }
-    return "\(status.name) (checked \(state.lastCheck.map(date) ?? "?")): \(state.output)"
+    return "\(status.name) (checked \(state.lastCheck.map(SystemClock.readable) ?? "?")): \(state.output)"
   }
 
   func invalid(_ host: String) -> Output { failure("'\(host)' is not a valid host name", status: 64) }
@@ -236,11 +236,5 @@ public struct Administration {
              "time": .number(request.time)])
   }
 
-  static func date(_ seconds: Int) -> String {
-    var t = time_t(seconds)
-    var parts = tm()
-    gmtime_r(&t, &parts)
-    func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
-  }
+
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemLayer
 
 /// The state directory and who owns what (`auto-monitor-server setup`, run as root by the
 /// package's postinst and by tests). `automon` writes registrations, host files, keys and the

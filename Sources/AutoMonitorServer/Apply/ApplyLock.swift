@@ -1,4 +1,5 @@
 import Glibc
+import SystemLayer
 
 /// One apply at a time (the watcher and an administrator's `apply`).
 public struct ApplyLock: ~Copyable {

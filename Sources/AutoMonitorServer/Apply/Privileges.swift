@@ -1,4 +1,5 @@
 import Glibc
+import SystemLayer
 
 /// The apply step runs as the user Nagios runs as, never as root: root drops to it first.
 public enum Privileges {

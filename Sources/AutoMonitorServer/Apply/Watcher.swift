@@ -1,4 +1,5 @@
 import Glibc
+import SystemLayer
 
 /// `auto-monitor-server watch`: waits on inotify for the apply mark and applies once a burst
 /// of registrations has settled (no new mark for `quiet` ms, at most `longest` ms after the
@@ -39,26 +40,26 @@ public struct Watcher {
     while true {
       if access(settings.applyMark, F_OK) != 0 {
         // Block until something happens in the apply directory, or a failed apply is due again.
-        let timeout = retryAt.map { Int32(clamping: max(0, $0 - monotonicMilliseconds())) } ?? -1
+        let timeout = retryAt.map { Int32(clamping: max(0, $0 - SystemClock.monotonicMilliseconds())) } ?? -1
         var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         if Glibc.poll(&poll, 1, timeout) > 0 { _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
-        let retryDue = retryAt.map { monotonicMilliseconds() >= $0 } ?? false
+        let retryDue = retryAt.map { SystemClock.monotonicMilliseconds() >= $0 } ?? false
         if access(settings.applyMark, F_OK) != 0 && !retryDue { continue }
       }
       // Coalesce: wait until the marks stop coming.
-      let start = monotonicMilliseconds()
+      let start = SystemClock.monotonicMilliseconds()
       var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-      while monotonicMilliseconds() - start < wait, Glibc.poll(&poll, 1, quiet) > 0 {
+      while SystemClock.monotonicMilliseconds() - start < wait, Glibc.poll(&poll, 1, quiet) > 0 {
         _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       }
-      let began = monotonicMilliseconds()
+      let began = SystemClock.monotonicMilliseconds()
       let outcome = backend.apply(ApplyRequest(settings: settings))
-      let took = monotonicMilliseconds() - began
+      let took = SystemClock.monotonicMilliseconds() - began
       wait = Self.coalescingWait(afterApplyOf: took, longest: longest, limit: longestUnderLoad)
       log("apply: \(outcome.result.rawValue) in \(took) ms: \(outcome.message)\(outcome.error.map { "\n" + $0 } ?? "")")
       if outcome.result == .failed {
         retryDelay = min(longestRetry, max(firstRetry, 2 * retryDelay))
-        retryAt = monotonicMilliseconds() + retryDelay
+        retryAt = SystemClock.monotonicMilliseconds() + retryDelay
         ApplyStatus.noteRetry(settings, in: retryDelay / 1000)
         log("apply: trying again in \(retryDelay / 1000) s")
       } else {
@@ -74,10 +75,4 @@ extension Watcher {
   public static func coalescingWait(afterApplyOf took: Int, longest: Int, limit: Int) -> Int {
     max(longest, min(limit, 3 * took))
   }
-}
-
-func monotonicMilliseconds() -> Int {
-  var now = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &now)
-  return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
 }

@@ -14,7 +14,7 @@ public struct KeyBindings: Sendable {
   public func host(for key: SSHPublicKey) -> String? {
     guard let bytes = try? FileReader.read(indexFile(key.digest), limit: 512)
     else { return nil }
-    let host = String(decoding: bytes, as: UTF8.self).trimmingSpaces.split(separator: "\n").first.map(String.init) ?? ""
+    let host = String(decoding: bytes, as: UTF8.self).trimmingWhitespace.split(separator: "\n").first.map(String.init) ?? ""
     guard HostName.isValid(host), self.key(of: host) == key else { return nil }
     return host
   }
@@ -35,15 +35,15 @@ public struct KeyBindings: Sendable {
   /// The key file is written last: until then the index points at nothing that matches.
   /// The enrollment is settled: requests waiting under this host's name or from this key go.
   public func bind(_ key: SSHPublicKey, to host: String) throws(ServerError) {
-    if let old = self.key(of: host), old != key { try AtomicFile.remove(indexFile(old.digest)) }
+    if let old = self.key(of: host), old != key { try serverError { try AtomicFile.remove(indexFile(old.digest)) } }
     if let other = self.host(for: key), other != host { try unbind(other) }
-    try AtomicFile.write(Array((host + "\n").utf8), to: indexFile(key.digest), mode: 0o600)
-    try AtomicFile.write(Array((key.line + "\n").utf8), to: keyFile(host), mode: 0o600)
+    try serverError { try AtomicFile.write(Array((host + "\n").utf8), to: indexFile(key.digest), mode: 0o600) }
+    try serverError { try AtomicFile.write(Array((key.line + "\n").utf8), to: keyFile(host), mode: 0o600) }
     try PendingRequests(settings: settings).remove(host: host, key: key)
   }
 
   public func unbind(_ host: String) throws(ServerError) {
-    if let old = key(of: host) { try AtomicFile.remove(indexFile(old.digest)) }
-    try AtomicFile.remove(keyFile(host))
+    if let old = key(of: host) { try serverError { try AtomicFile.remove(indexFile(old.digest)) } }
+    try serverError { try AtomicFile.remove(keyFile(host)) }
   }
 }

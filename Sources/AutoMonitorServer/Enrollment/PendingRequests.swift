@@ -36,12 +36,12 @@ public struct PendingRequests: Sendable {
     let json = JSONValue.object([
       "host": .string(host), "type": .string(key.type), "key": .string(key.blob), "time": .number(Int(time(nil))),
     ])
-    try AtomicFile.write(Array(json.serialized.utf8), to: path, mode: 0o600)
+    try serverError { try AtomicFile.write(Array(json.serialized.utf8), to: path, mode: 0o600) }
     return .filed
   }
 
   public func remove(_ request: Request) throws(ServerError) {
-    try AtomicFile.remove(settings.pending + "/" + request.digest + ".json")
+    try serverError { try AtomicFile.remove(settings.pending + "/" + request.digest + ".json") }
   }
 
   /// Settles every request filed under `host`, and any filed by `key` under another name.

@@ -28,7 +28,7 @@ public struct Tickets: Sendable {
     guard random.withUnsafeMutableBytes({ getentropy($0.baseAddress, $0.count) }) == 0 else {
       throw ServerError("cannot get random bytes for the server secret: \(String(cString: strerror(errno)))")
     }
-    try AtomicFile.write(random, to: settings.secret, mode: 0o600)
+    try serverError { try AtomicFile.write(random, to: settings.secret, mode: 0o600) }
     return random
   }
 }

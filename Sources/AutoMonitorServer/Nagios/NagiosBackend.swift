@@ -124,7 +124,8 @@ struct NagiosApply {
         overrides: overridesText, previous: previous, after: current)
       try flip(to: generation)
       outcome.verifications += 1
-      let (status, output) = try Subprocess.run(settings.nagiosBinary, ["-v", settings.nagiosConfig])
+      let verification = try serverError { try Subprocess.run(settings.nagiosBinary, ["-v", settings.nagiosConfig], mergeOutput: true) }
+      let (status, output) = (verification.status, verification.stdoutText)
       if status == 0 {
         finishQuarantine(files: files, bases: bases, quarantine: &quarantine, excluded: excluded, retry: retry)
         outcome.quarantined = quarantine.mapValues(\.reason)
@@ -192,7 +193,7 @@ struct NagiosApply {
         templates: templates, overrides: overrides, previous: previous, after: current)
       try flip(to: generation)
       outcome.verifications += 1
-      let status = try Subprocess.run(settings.nagiosBinary, ["-v", settings.nagiosConfig]).status
+      let status = try serverError { try Subprocess.run(settings.nagiosBinary, ["-v", settings.nagiosConfig], mergeOutput: true) }.status
       if let current { try flip(to: current) } else { unlink(settings.liveLink) }
       removeDirectory(generation)
       return status == 0
@@ -330,7 +331,7 @@ struct NagiosApply {
   func pinnedHosts(_ output: String, changed: Set<String>) -> [String: String] {
     var culprits: [String: String] = [:]
     for line in output.split(separator: "\n") where line.contains("Error") {
-      let text = String(line).trimmingSpaces
+      let text = String(line).trimmingWhitespace
       if text.hasPrefix("Error processing") || text.hasPrefix("***>") || text.hasPrefix("Total Errors") { continue }
       var found: String?
       if let file = quoted(after: "config file '", in: text), file.hasSuffix(".cfg"), file.contains("/hosts/") {
@@ -369,7 +370,7 @@ struct NagiosApply {
       let host = String(name.dropLast(7))
       guard let reason = try? FileReader.read(settings.quarantine + "/" + name, limit: 65536) else { continue }
       let file = (try? FileReader.read(settings.quarantine + "/" + host + ".cfg", limit: 1 << 22)) ?? []
-      result[host] = Quarantined(reason: String(decoding: reason, as: UTF8.self).trimmingSpaces, file: file)
+      result[host] = Quarantined(reason: String(decoding: reason, as: UTF8.self).trimmingWhitespace, file: file)
     }
     return result
   }
@@ -406,7 +407,7 @@ struct NagiosApply {
   func reloadNagios(_ main: NagiosMainConfig) -> (reloaded: Bool, message: String) {
     guard let bytes = try? FileReader.read(main.lockFile, limit: 64),
       // Debian's init script writes the pid with a newline.
-      let pid = Int32(String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self).trimmingSpaces), pid > 1, kill(pid, 0) == 0
+      let pid = Int32(String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self).trimmingWhitespace), pid > 1, kill(pid, 0) == 0
     else { return (false, "Nagios is not running: it reads this configuration when it starts") }
     let before = modificationTime(main.objectCache)
     guard kill(pid, SIGHUP) == 0 else { return (false, "cannot signal Nagios (pid \(pid)): \(errnoText())") }

@@ -14,7 +14,7 @@ public struct NagiosMainConfig: Sendable {
     do { bytes = try FileReader.read(path, limit: 1 << 20) } catch { throw ServerError("\(path): cannot read: \(error)") }
     for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
       guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
-      let key = line[..<eq].trimmingSpaces, value = line[line.index(after: eq)...].trimmingSpaces
+      let key = line[..<eq].trimmingWhitespace, value = line[line.index(after: eq)...].trimmingWhitespace
       switch key {
       case "lock_file": config.lockFile = value
       case "object_cache_file": config.objectCache = value

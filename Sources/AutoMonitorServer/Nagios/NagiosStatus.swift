@@ -18,7 +18,7 @@ public enum NagiosStatus {
     var result: [ServiceState] = []
     var fields: [Substring: Substring]?
     for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-      let text = line.trimmingSpaces
+      let text = line.trimmingWhitespace
       if text == "servicestatus {" {
         fields = [:]
       } else if text == "}" {

@@ -31,13 +31,13 @@ public struct RegistrationStore: Sendable {
   /// Host file first, registration last: the registration is the commit point, and an
   /// unchanged registration still repairs a host file a crash left behind.
   public func store(_ host: String, registration: [UInt8], hostFile: [UInt8]) throws(ServerError) {
-    try AtomicFile.write(hostFile, to: settings.hostFile(host))
-    try AtomicFile.write(registration, to: settings.registration(host))
+    try serverError { try AtomicFile.write(hostFile, to: settings.hostFile(host)) }
+    try serverError { try AtomicFile.write(registration, to: settings.registration(host)) }
   }
 
   public func remove(_ host: String) throws(ServerError) {
-    try AtomicFile.remove(settings.hostFile(host))
-    try AtomicFile.remove(settings.registration(host))
+    try serverError { try AtomicFile.remove(settings.hostFile(host)) }
+    try serverError { try AtomicFile.remove(settings.registration(host)) }
   }
 
   /// Tells the watcher that an apply is due (it waits for this file with inotify).

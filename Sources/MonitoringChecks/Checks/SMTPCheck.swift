@@ -1,6 +1,7 @@
 // smtp: the 220 greeting and QUIT. With `email`: sends a mail carrying a token to
 // that address and records the token for `mailflowid` once the server accepted it.
 import Glibc
+import SystemLayer
 
 enum SMTPCheck {
   static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
@@ -41,8 +42,9 @@ enum SMTPCheck {
     try command(stream, "MAIL FROM:<\(email)>", expect: 250)
     try command(stream, "RCPT TO:<\(email)>", expect: 250)
     try command(stream, "DATA", expect: 354)
+    let date = SystemClock.rfc5322(SystemClock.now())
     let body = "From: <\(email)>\r\nTo: <\(email)>\r\nSubject: \(tag) \(token)\r\n"
-      + "Date: \(rfc5322Date())\r\nMessage-ID: <\(token)@check-monitoring-info>\r\n"
+      + "Date: \(date)\r\nMessage-ID: <\(token)@check-monitoring-info>\r\n"
       + "Auto-Submitted: auto-generated\r\n\r\n"
       + "Mail-flow probe sent by check_monitoring_info; the IMAP or POP3 check deletes it.\r\n"
       + "\(token)\r\n.\r\n"
@@ -98,12 +100,4 @@ enum SMTPCheck {
     return name.isEmpty ? "localhost" : name
   }
 
-  static func rfc5322Date() -> String {
-    var now = time(nil)
-    var parts = tm()
-    gmtime_r(&now, &parts)
-    var buffer = [CChar](repeating: 0, count: 64)
-    let n = strftime(&buffer, buffer.count, "%a, %d %b %Y %H:%M:%S +0000", &parts)
-    return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-  }
 }

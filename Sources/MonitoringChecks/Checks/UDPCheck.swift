@@ -6,6 +6,7 @@
 // OK is "not refused", not "a service answered"; the message says which.
 // ICMP port unreachable (ECONNREFUSED on the connected socket) is CRITICAL.
 import Glibc
+import SystemLayer
 
 enum UDPCheck {
   static let window = 2.0

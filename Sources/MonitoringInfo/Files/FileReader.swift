@@ -15,10 +15,10 @@ public enum FileReader {
     // O_NONBLOCK so that open() itself returns for a FIFO; it changes nothing for the regular
     // files that pass the check below.
     let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-    guard descriptor >= 0 else { throw .unreadable(path: path, reason: errorText()) }
+    guard descriptor >= 0 else { throw .unreadable(path: path, reason: errnoText()) }
     defer { close(descriptor) }
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: errorText()) }
+    guard fstat(descriptor, &status) == 0 else { throw .unreadable(path: path, reason: errnoText()) }
     if let kind = nonRegularKind(status.st_mode) { throw .unreadable(path: path, reason: "not a regular file (\(kind))") }
     // Sized from fstat so a small fragment costs one small allocation; files that grow or
     // report no size (/proc) are still read to the end, up to the limit.
@@ -32,7 +32,7 @@ public enum FileReader {
       }
       if count < 0 {
         if errno == EINTR { continue }
-        throw .unreadable(path: path, reason: errorText())
+        throw .unreadable(path: path, reason: errnoText())
       }
       if count == 0 { break }
       filled += count
@@ -70,7 +70,7 @@ public enum FileReader {
   /// The names of the regular files (or links to them) in `directory` ending in `suffix`, sorted
   /// bytewise like the C locale, as the client reads them.
   public static func files(in directory: String, withSuffix suffix: String) throws(MonitoringInfoError) -> [String] {
-    guard let stream = opendir(directory) else { throw .unreadable(path: directory, reason: errorText()) }
+    guard let stream = opendir(directory) else { throw .unreadable(path: directory, reason: errnoText()) }
     defer { closedir(stream) }
     var names: [String] = []
     while let entry = readdir(stream) {
@@ -89,7 +89,6 @@ public enum FileReader {
     }
   }
 
-  private static func errorText() -> String { String(cString: strerror(errno)) }
 }
 
 extension SourceFile {

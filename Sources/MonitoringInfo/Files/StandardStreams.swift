@@ -10,19 +10,3 @@ public enum StandardStream {
   public static func output(_ text: String) { _ = FileWriter.writeAll(Array(text.utf8), to: 1) }
   public static func error(_ text: String) { _ = FileWriter.writeAll(Array(text.utf8), to: 2) }
 }
-
-public enum FileWriter {
-  /// Writes every byte, retrying short writes and EINTR. Returns nil on success, else the errno
-  /// of the failing write (EIO when the descriptor accepted nothing).
-  public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32? {
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-      if written < 0 && errno == EINTR { continue }
-      if written < 0 { return errno }
-      if written == 0 { return EIO }
-      offset += written
-    }
-    return nil
-  }
-}

@@ -1,11 +1,12 @@
+#if canImport(Glibc)
 import Glibc
-import MonitoringInfo
+#endif
 
 /// Whole-file writes that a crash cannot tear: a hidden temporary file in the same directory,
 /// written, fsynced, renamed over the target, then the directory fsynced. Readers see the old
-/// file or the new one, never a mix.
+/// file or the new one, never a mix. The one implementation for every program of the project.
 public enum AtomicFile {
-  public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o640) throws(ServerError) {
+  public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o640) throws(SystemError) {
     let (directory, name) = split(path)
     let temporary = directory + "/." + name + "." + String(getpid()) + ".tmp"
     let fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, mode)
@@ -13,7 +14,7 @@ public enum AtomicFile {
       unlink(temporary)  // left by a killed process with our pid
       return try write(bytes, to: path, mode: mode)
     }
-    guard fd >= 0 else { throw ServerError("cannot create \(temporary): \(errnoText())") }
+    guard fd >= 0 else { throw SystemError("create", temporary) }
     var ok = false
     defer {
       if !ok { unlink(temporary) }
@@ -22,21 +23,22 @@ public enum AtomicFile {
     fchmod(fd, mode)
     if let error = FileWriter.writeAll(bytes, to: fd) {
       close(fd)
-      throw ServerError("cannot write \(temporary): \(String(cString: strerror(error)))")
+      throw SystemError("write", temporary, code: error)
     }
     guard fsync(fd) == 0 else {
+      let error = errno
       close(fd)
-      throw ServerError("cannot sync \(temporary): \(errnoText())")
+      throw SystemError("sync", temporary, code: error)
     }
     close(fd)
-    guard rename(temporary, path) == 0 else { throw ServerError("cannot rename \(temporary) to \(path): \(errnoText())") }
+    guard rename(temporary, path) == 0 else { throw SystemError("rename", "\(temporary) to \(path)") }
     ok = true
     syncDirectory(directory)
   }
 
   /// Removes a file and makes the removal durable; a missing file is not an error.
-  public static func remove(_ path: String) throws(ServerError) {
-    if unlink(path) != 0 && errno != ENOENT { throw ServerError("cannot remove \(path): \(errnoText())") }
+  public static func remove(_ path: String) throws(SystemError) {
+    if unlink(path) != 0 && errno != ENOENT { throw SystemError("remove", path) }
     syncDirectory(split(path).directory)
   }
 
@@ -56,8 +58,8 @@ public enum AtomicFile {
     }
   }
 
-  /// Root (the administrator's command) writes files for the unprivileged users: each file gets
-  /// the owner of its directory, so `automon` can still read a key root bound.
+  /// Root writing into an unprivileged user's directory (the administrator's command, the
+  /// plugin run by hand): each file gets the directory's owner, so that user can still use it.
   static func adoptDirectoryOwner(_ fd: Int32, directory: String) {
     guard geteuid() == 0 else { return }
     var status = stat()
@@ -69,5 +71,3 @@ public enum AtomicFile {
     return (slash == path.startIndex ? "/" : String(path[..<slash]), String(path[path.index(after: slash)...]))
   }
 }
-
-func errnoText() -> String { String(cString: strerror(errno)) }
