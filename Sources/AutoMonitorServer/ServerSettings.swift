@@ -51,16 +51,12 @@ public struct ServerSettings: Sendable {
       if path == nil && access(file, F_OK) != 0 { return settings }
       throw ServerError("\(file): cannot read: \(error)")
     }
-    var lineNumber = 0
-    for raw in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
-      lineNumber += 1
-      let line = raw.trimmingWhitespace
-      if line.isEmpty || line.hasPrefix("#") { continue }
-      guard let eq = line.firstIndex(of: "=") else {
-        throw ServerError("\(file):\(lineNumber): expected 'key = value'")
-      }
-      let key = String(line[..<eq]).trimmingWhitespace
-      let value = String(line[line.index(after: eq)...]).trimmingWhitespace
+    let entries: [KeyValueFile.Entry]
+    do { entries = try KeyValueFile.parse(String(decoding: bytes, as: UTF8.self), path: file) } catch {
+      throw ServerError(error.description)
+    }
+    for entry in entries {
+      let (key, value, lineNumber) = (entry.key, entry.value, entry.line)
       func number() throws(ServerError) -> Int {
         guard let n = Int(value), n >= 0 else { throw ServerError("\(file):\(lineNumber): '\(key)' needs a number") }
         return n

@@ -64,4 +64,17 @@ import Testing
     #expect(errnoText(ENOENT) == "No such file or directory")
     #expect(SystemError("open", "/x", code: ENOENT).description == "cannot open /x: No such file or directory")
   }
+
+  @Test func keyValueFilesHaveOneSyntax() throws {
+    let text = "# comment\n  ; another\n\nserver = monitor.example.org \r\npassword=a#b;c\nquoted = \"x\"\nexclude = a\nexclude = b\n"
+    let entries = try KeyValueFile.parse(text, path: "client.conf")
+    #expect(entries.map(\.key) == ["server", "password", "quoted", "exclude", "exclude"])
+    #expect(entries.map(\.value) == ["monitor.example.org", "a#b;c", "\"x\"", "a", "b"])
+    #expect(entries.map(\.line) == [4, 5, 6, 7, 8])
+    #expect(throws: KeyValueFile.SyntaxError.self) { try KeyValueFile.parse("ok = 1\nno equals here\n", path: "x.conf") }
+    do { _ = try KeyValueFile.parse("ok = 1\nno equals here\n", path: "x.conf") } catch {
+      #expect(error.description == "x.conf:2: expected 'key = value', found 'no equals here'")
+    }
+    #expect(try KeyValueFile.parse("cfg_dir=/etc\ndefine odd\n", path: "nagios.cfg", skippingOtherLines: true).map(\.key) == ["cfg_dir"])
+  }
 }

@@ -12,9 +12,10 @@ public struct NagiosMainConfig: Sendable {
     var config = NagiosMainConfig()
     let bytes: [UInt8]
     do { bytes = try FileReader.read(path, limit: 1 << 20) } catch { throw ServerError("\(path): cannot read: \(error)") }
-    for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-      guard let eq = line.firstIndex(of: "="), !line.hasPrefix("#") else { continue }
-      let key = line[..<eq].trimmingWhitespace, value = line[line.index(after: eq)...].trimmingWhitespace
+    // nagios.cfg is Nagios' to judge: lines that are not `key=value` are passed over.
+    let entries = (try? KeyValueFile.parse(String(decoding: bytes, as: UTF8.self), path: path, skippingOtherLines: true)) ?? []
+    for entry in entries {
+      let (key, value) = (entry.key, entry.value)
       switch key {
       case "lock_file": config.lockFile = value
       case "object_cache_file": config.objectCache = value
