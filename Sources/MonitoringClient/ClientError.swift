@@ -5,6 +5,8 @@ public enum ClientError: Error, CustomStringConvertible, Sendable, Equatable {
   case packageDatabase(String)
   case state(String)
   case transport(String)
+  /// No connection to the server (`user@server:port`) could be made, and why.
+  case unreachable(String, Unreachable)
   case server(String)
   case usage(String)
 
@@ -14,6 +16,7 @@ public enum ClientError: Error, CustomStringConvertible, Sendable, Equatable {
     case let .packageDatabase(text): "dpkg database: \(text)"
     case let .state(text): "state directory: \(text)"
     case let .transport(text): "ssh: \(text)"
+    case let .unreachable(destination, why): "cannot reach the server \(destination): \(why)"
     case let .server(text): "server: \(text)"
     case let .usage(text): text
     }
