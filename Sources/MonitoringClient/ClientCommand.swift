@@ -23,6 +23,10 @@ public enum ClientCommand {
       return 0
     case .trigger: return trigger(invocation)
     case .detached: Detach.closeInheritedDescriptors()
+    case .awaitEnrollment:
+      Detach.closeInheritedDescriptors()
+      Sync.awaitAcceptance(paths: ClientPaths(root: invocation.root))
+      return 0
     case .discover: return discover(invocation)
     default: break
     }
@@ -126,10 +130,19 @@ public enum ClientCommand {
       }
       return 0
     } catch {
-      if !quiet { StandardStream.error("monitoring-info-sync: \(error)\n") }
+      if !quiet {
+        StandardStream.error("monitoring-info-sync: \(error)\n")
+        // Someone at the client filed (or refiled) a request: learn of the accept within seconds.
+        if case .enrollmentPending = error { startAcceptanceWaiter(sync.paths) }
+      }
       if case .enrollmentPending = error { return 2 }
       return 1
     }
+  }
+
+  /// Starts the detached waiter for an accepted enrollment (one at a time; see Sync.awaitAcceptance).
+  static func startAcceptanceWaiter(_ paths: ClientPaths) {
+    _ = Detach.spawnSelf(["--await-enrollment"] + rootArguments(paths))
   }
 
   static func report(_ collection: FragmentCollection) {
@@ -167,8 +180,11 @@ public enum ClientCommand {
         StandardStream.output("""
           enrollment of \(sync.host) is pending on \(sync.transport.destination).
           On the server, compare the fingerprint \(fingerprint) and run: auto-monitor-server accept \(sync.host)
+          This host then registers by itself: within \(Sync.acceptancePollInterval) s during the next \(Sync.acceptanceWindow / 60) minutes, later at its retry timer's next run (about a minute).
+          To register at once after the accept, run 'monitoring-info-sync' here.
 
           """)
+        startAcceptanceWaiter(sync.paths)
         return 2
       default:
         StandardStream.output("\(sync.host) is enrolled with \(sync.transport.destination); registering.\n")

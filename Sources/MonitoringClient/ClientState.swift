@@ -48,13 +48,19 @@ public struct ClientState: Sendable, Equatable {
 
   public var isPending: Bool { failures > 0 }
 
+  /// A pending enrollment is retried this often (seconds), whatever the number of attempts: the
+  /// administrator may accept it any moment. Shorter than the timer's period, so every run of
+  /// the timer asks.
+  public static let pendingEnrollmentInterval = 30
+
   /// The timer's run asks the server this often (seconds) whether it still holds the
   /// registration, so a re-installed server is noticed without anyone touching the client.
   public static let confirmationInterval = 86_400
 
-  /// A pending enrollment: counted as a failed attempt.
+  /// A pending enrollment: counted as an attempt, retried after `pendingEnrollmentInterval`.
   public mutating func recordPending(_ message: String, digest: String?, now: Int) {
     recordFailure(message, digest: digest, now: now)
+    nextRetry = now + Self.pendingEnrollmentInterval
   }
 
   /// Retry after 1, 2, 4, ... minutes, at most an hour apart.
@@ -188,6 +194,19 @@ public struct StateStore: Sendable {
         close(descriptor)
         return nil
       }
+    }
+    return descriptor
+  }
+
+  /// Takes the lock `name` in the directory only if nobody holds it: the one waiter for an
+  /// accepted enrollment. nil when it is held (or cannot be made).
+  public func tryLock(_ name: String) -> Int32? {
+    guard (try? ensureDirectory()) != nil else { return nil }
+    let descriptor = open(directory + "/" + name, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return nil }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      close(descriptor)
+      return nil
     }
     return descriptor
   }

@@ -4,7 +4,7 @@ import MonitoringInfo
 /// change, where an argument parser's start-up would be wasted.
 public struct Invocation: Sendable, Equatable {
   public enum Action: Sendable, Equatable {
-    case sync, trigger, retry, detached, dryRun, status, enroll, deregister, discover, help, version
+    case sync, trigger, retry, detached, awaitEnrollment, dryRun, status, enroll, deregister, discover, help, version
   }
 
   public var action: Action = .sync
@@ -75,6 +75,7 @@ public struct Invocation: Sendable, Equatable {
       case "--trigger": actions.append(.trigger)
       case "--retry": actions.append(.retry)
       case "--detached": actions.append(.detached)
+      case "--await-enrollment": actions.append(.awaitEnrollment)
       case "--dry-run", "-n": actions.append(.dryRun)
       case "--status": actions.append(.status)
       case "enroll": actions.append(.enroll)

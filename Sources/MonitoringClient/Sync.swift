@@ -227,6 +227,33 @@ public struct Sync: Sendable {
     return reply
   }
 
+  /// How often (seconds) and how long after a request was filed by hand the client asks whether
+  /// it was accepted, so it registers within seconds of `auto-monitor-server accept`.
+  public static let acceptancePollInterval: UInt32 = 5
+  public static let acceptanceWindow = 600
+
+  /// The waiter started after a request was filed by hand: asks the server every few seconds
+  /// (`status`, no payload) while the request is pending, and registers once it is accepted.
+  /// Stops when the window ends, when the server cannot be reached (the timer goes on), and when
+  /// the state no longer says pending (another run registered, or the request is gone).
+  public static func awaitAcceptance(paths: ClientPaths) {
+    let store = StateStore(directory: paths.stateDirectory)
+    guard let lock = store.tryLock("await.lock") else { return }
+    defer { close(lock) }
+    let deadline = Clock.monotonic() + Double(acceptanceWindow)
+    while Clock.monotonic() < deadline {
+      sleep(acceptancePollInterval)
+      guard let configuration = try? ClientConfiguration.load(paths.configuration), configuration.isConfigured else { return }
+      let sync = Sync(paths: paths, configuration: configuration)
+      guard sync.loadState().enrollment == .pending else { return }
+      guard let reply = try? sync.transport.send(request: "status", body: []) else { return }
+      if !reply.enrolled && reply.result == .pending { continue }
+      // Accepted (or the request is gone): the sync registers, or records why not.
+      _ = try? sync.run(mode: .always)
+      return
+    }
+  }
+
   /// Tells the server to forget this host (and its key): the state starts afresh, so a later
   /// sync neither takes the registration for held nor files an enrollment request unasked.
   public func deregister() throws(ClientError) -> RegistrationReply {

@@ -405,4 +405,44 @@ final class ClientServerRig {
     #expect(!rig.pendingOnServer)
     #expect(parseJSON(try rig.client(["--status", "--json"]).stdout)?["enrollment"] as? String == "not-enrolled")
   }
+
+  /// Issue 15, case 11: after `auto-monitor-server accept` a host whose enrollment was filed by
+  /// hand registers within seconds, without anyone touching it again; the timer retries a
+  /// pending enrollment at a short fixed interval, not the failure backoff.
+  @Test func afterAcceptTheHostRegistersWithinSeconds() throws {
+    let rig = try ClientServerRig()
+    defer { rig.stop() }
+    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
+    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    let enroll = try rig.client(["enroll"])
+    #expect(enroll.status == 2, "\(enroll.stdout)\(enroll.stderr)")
+    #expect(enroll.stdout.contains("auto-monitor-server accept \(rig.host)"), "\(enroll.stdout)")
+    #expect(enroll.stdout.contains("run 'monitoring-info-sync' here"), "\(enroll.stdout)")
+    usleep(1_500_000)
+    #expect(rig.registered == nil)
+    #expect(try rig.server.runAdmin(["accept", rig.host]).succeeded)
+    let accepted = Date()
+    #expect(eventually(20) { rig.registered == ["apache2": [:]] })
+    let elapsed = Date().timeIntervalSince(accepted)
+    print("accept to registration: \(String(format: "%.1f", elapsed)) s")
+    #expect(elapsed < 8, "\(elapsed) s from accept to registration")
+    #expect(eventually(5) { parseJSON((try? rig.client(["--status", "--json"]).stdout) ?? "")?["last_error"] is NSNull })
+  }
+
+  @Test func aPendingEnrollmentIsRetriedAtAFixedInterval() throws {
+    let rig = try ClientServerRig()
+    defer { rig.stop() }
+    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
+    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    #expect(try rig.client(["enroll"]).status == 2)
+    for attempt in 1...4 {
+      try rig.makeRetryDue()
+      let retry = try rig.client(["--retry"])
+      #expect(retry.stdout.isEmpty && retry.stderr.isEmpty)
+      let state = try #require(parseJSON(rig.root.state ?? ""))
+      let interval = (state["next_retry"] as? Int ?? 0) - (state["last_attempt"] as? Int ?? 0)
+      #expect(interval == 30, "attempt \(attempt): retry after \(interval) s")
+    }
+    #expect(rig.registered == nil)
+  }
 }
