@@ -320,3 +320,123 @@ struct Unreachable: Sendable, CustomStringConvertible {
     #expect(elapsed < 40, "\(case_): \(elapsed) s")
   }
 }
+
+/// man/monitoring-info-sync.8 and --help describe the same program: the same synopsis lines,
+/// the same options, every exit status.
+@Suite struct ManualPageTests {
+  static let page = Client.packageRoot + "/man/monitoring-info-sync.8"
+
+  /// The roff of one section, its macros rendered to plain text: `.B`/`.I` words joined with
+  /// blanks, `.BR`/`.RB`/`.IR`/... arguments joined without (alternating fonts), `\-` as `-`.
+  static func section(_ name: String) throws -> [String] {
+    let roff = try String(contentsOfFile: page, encoding: .utf8)
+    var lines: [String] = []
+    var inside = false
+    for line in roff.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+      if line.hasPrefix(".SH ") {
+        inside = line.dropFirst(4).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == name
+        continue
+      }
+      guard inside else { continue }
+      lines.append(render(line))
+    }
+    return lines
+  }
+
+  static func render(_ line: String) -> String {
+    var text = line.replacingOccurrences(of: "\\-", with: "-").replacingOccurrences(of: "\\(em", with: "-")
+    var macro = ""
+    if text.hasPrefix(".") {
+      let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+      macro = parts[0]
+      text = parts.count > 1 ? parts[1] : ""
+    }
+    var arguments: [String] = []
+    var current = ""
+    var quoted = false
+    for character in text {
+      if character == "\"" { quoted.toggle(); continue }
+      if character == " " && !quoted {
+        if !current.isEmpty { arguments.append(current) }
+        current = ""
+      } else {
+        current.append(character)
+      }
+    }
+    if !current.isEmpty { arguments.append(current) }
+    switch macro {
+    case ".BR", ".RB", ".IR", ".RI", ".BI", ".IB": return arguments.joined()
+    case ".B", ".I", "": return arguments.joined(separator: " ")
+    default: return macro  // .br, .TP, .PP ...
+    }
+  }
+
+  static func normalized(_ line: String) -> String {
+    line.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+  }
+
+  /// Synopsis lines of the page: the rendered pieces between `.br`.
+  static func synopsis() throws -> [String] {
+    var result: [String] = []
+    var current: [String] = []
+    for piece in try section("SYNOPSIS") {
+      if piece == ".br" {
+        result.append(normalized(current.joined(separator: " ")))
+        current = []
+      } else if !piece.isEmpty {
+        current.append(piece)
+      }
+    }
+    if !current.isEmpty { result.append(normalized(current.joined(separator: " "))) }
+    return result
+  }
+
+  static func help() throws -> String { try runProgram(Client.binary, ["--help"]).stdout }
+
+  static func usageLines(_ help: String) -> [String] {
+    help.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
+      normalized($0.replacingOccurrences(of: "Usage:", with: ""))
+    }
+  }
+
+  static func options(_ text: String) -> Set<String> {
+    var found: Set<String> = []
+    var word = ""
+    for character in text + " " {
+      if character.isLetter || character.isNumber || character == "-" {
+        word.append(character)
+      } else {
+        if word.hasPrefix("--"), word.count > 2 { found.insert(word) }
+        word = ""
+      }
+    }
+    return found
+  }
+
+  @Test func synopsisIsTheUsageOfHelp() throws {
+    let help = try Self.help()
+    let synopsis = try Self.synopsis()
+    #expect(synopsis == Self.usageLines(help), "\(synopsis)\n\(Self.usageLines(help))")
+    for usage in ["monitoring-info-sync --status [--json] [--root DIR]", "monitoring-info-sync enroll [--ticket TICKET] [--root DIR]",
+      "monitoring-info-sync deregister [--root DIR]"]
+    {
+      #expect(Self.usageLines(help).contains(usage), "\(usage)")
+    }
+  }
+
+  @Test func everyOptionIsOnBoth() throws {
+    let help = Self.options(try Self.help())
+    let page = Self.options(try String(contentsOfFile: Self.page, encoding: .utf8).replacingOccurrences(of: "\\-", with: "-"))
+
+    #expect(help == page, "only in --help: \(help.subtracting(page).sorted()); only in the page: \(page.subtracting(help).sorted())")
+  }
+
+  @Test func everyExitStatusIsDocumented() throws {
+    let exit = try Self.section("EXIT STATUS").joined(separator: "\n")
+    let help = try Self.help()
+    for status in ["0", "1", "2", "3", "64"] {
+      #expect(exit.contains(".TP\n\(status)\n"), "exit status \(status) missing from the page:\n\(exit)")
+      #expect(help.contains(" \(status) "), "exit status \(status) missing from --help")
+    }
+  }
+}
