@@ -23,6 +23,10 @@ public enum ClientCommand {
       return 0
     case .trigger: return trigger(invocation)
     case .detached: Detach.closeInheritedDescriptors()
+    case .awaitEnrollment:
+      Detach.closeInheritedDescriptors()
+      Sync.awaitAcceptance(paths: ClientPaths(root: invocation.root))
+      return 0
     case .discover: return discover(invocation)
     default: break
     }
@@ -67,7 +71,8 @@ public enum ClientCommand {
         return 1
       }
     default:
-      let mode: Sync.Mode = invocation.force ? .always : invocation.action == .sync ? .ifChanged : .retry
+      let mode: Sync.Mode =
+        invocation.force ? .always : invocation.action == .sync ? .ifChanged : invocation.action == .retry ? .retry : .trigger
       return runSync(sync, mode: mode, quiet: quiet)
     }
   }
@@ -97,23 +102,47 @@ public enum ClientCommand {
       let (collection, outcome) = try sync.run(mode: mode)
       guard !quiet else { return 0 }
       report(collection)
+      let destination = sync.transport.destination
+      var quarantined: String?
       switch outcome {
       case .unchanged:
-        StandardStream.output("\(sync.host): \(collection.services.count) service(s) already registered with \(sync.transport.destination); nothing sent.\n")
+        StandardStream.output("\(sync.host): \(collection.services.count) service(s) already registered with \(destination); nothing sent.\n")
+      case let .confirmed(reply):
+        StandardStream.output("\(sync.host): \(reply.accepted.count) service(s) registered with \(destination), as the server confirmed; nothing sent.\n")
+        quarantined = reply.quarantined
       case let .waiting(until):
         StandardStream.output("\(sync.host): retry not due before \(Clock.iso8601(until)).\n")
       case let .sent(reply):
-        StandardStream.output("\(sync.host): \(reply.result.rawValue) by \(sync.transport.destination): \(reply.accepted.count) service(s) registered\n")
+        StandardStream.output("\(sync.host): \(reply.result.rawValue) by \(destination): \(reply.accepted.count) service(s) registered"
+          + (reply.quarantined == nil ? "\n" : ", but quarantined: not live in Nagios\n"))
         for rejection in reply.rejected {
           StandardStream.error("monitoring-info-sync: rejected by the server: \(rejection.name): \(rejection.message) [\(rejection.tag)]\n")
         }
+        quarantined = reply.quarantined
+      }
+      if let quarantined {
+        StandardStream.error("""
+          monitoring-info-sync: quarantined by the server: \(quarantined)
+          monitoring-info-sync: the registration is stored there but not live in Nagios until its administrator fixes the cause ('auto-monitor-server status' there)
+
+          """)
+        return 3
       }
       return 0
     } catch {
-      if !quiet { StandardStream.error("monitoring-info-sync: \(error)\n") }
-      if case let .server(text) = error, text.hasPrefix("enrollment of") { return 2 }
+      if !quiet {
+        StandardStream.error("monitoring-info-sync: \(error)\n")
+        // Someone at the client filed (or refiled) a request: learn of the accept within seconds.
+        if case .enrollmentPending = error { startAcceptanceWaiter(sync.paths) }
+      }
+      if case .enrollmentPending = error { return 2 }
       return 1
     }
+  }
+
+  /// Starts the detached waiter for an accepted enrollment (one at a time; see Sync.awaitAcceptance).
+  static func startAcceptanceWaiter(_ paths: ClientPaths) {
+    _ = Detach.spawnSelf(["--await-enrollment"] + rootArguments(paths))
   }
 
   static func report(_ collection: FragmentCollection) {
@@ -145,14 +174,17 @@ public enum ClientCommand {
       let created = try enrollment.ensureKey()
       let fingerprint = try enrollment.fingerprint()
       StandardStream.output("\(created ? "made" : "using") key \(sync.store.keyPath) (\(fingerprint))\n")
-      let reply = try enrollment.enroll(ticket: ticket)
+      let reply = try sync.enroll(ticket: ticket)
       switch reply.result {
       case .pending:
         StandardStream.output("""
           enrollment of \(sync.host) is pending on \(sync.transport.destination).
           On the server, compare the fingerprint \(fingerprint) and run: auto-monitor-server accept \(sync.host)
+          This host then registers by itself: within \(Sync.acceptancePollInterval) s during the next \(Sync.acceptanceWindow / 60) minutes, later at its retry timer's next run (about a minute).
+          To register at once after the accept, run 'monitoring-info-sync' here.
 
           """)
+        startAcceptanceWaiter(sync.paths)
         return 2
       default:
         StandardStream.output("\(sync.host) is enrolled with \(sync.transport.destination); registering.\n")

@@ -5,7 +5,11 @@ public enum ClientError: Error, CustomStringConvertible, Sendable, Equatable {
   case packageDatabase(String)
   case state(String)
   case transport(String)
+  /// No connection to the server (`user@server:port`) could be made, and why.
+  case unreachable(String, Unreachable)
   case server(String)
+  /// The server holds this host's enrollment request and waits for its administrator.
+  case enrollmentPending(String)
   case usage(String)
 
   public var description: String {
@@ -14,7 +18,9 @@ public enum ClientError: Error, CustomStringConvertible, Sendable, Equatable {
     case let .packageDatabase(text): "dpkg database: \(text)"
     case let .state(text): "state directory: \(text)"
     case let .transport(text): "ssh: \(text)"
+    case let .unreachable(destination, why): "cannot reach the server \(destination): \(why)"
     case let .server(text): "server: \(text)"
+    case let .enrollmentPending(text): "server: \(text)"
     case let .usage(text): text
     }
   }

@@ -6,8 +6,17 @@ import Glibc
 
 /// What the client remembers in its state directory (`state.json`, mode 0600): the digest of
 /// the last payload the server accepted and for which server, the server's last reply, the last
-/// error and when the next retry is due. `--status` reads it.
+/// error and when the next retry is due, and what the server said about this host's key.
+/// `--status` reads it.
 public struct ClientState: Sendable, Equatable {
+  /// What the server said about this host's key when it was not plainly enrolled.
+  public enum Enrollment: String, Sendable {
+    /// The server holds this key's enrollment request: waiting for `auto-monitor-server accept`.
+    case pending
+    /// The server knows neither the key nor a request for it.
+    case notEnrolled = "not-enrolled"
+  }
+
   /// `user@server:port` the accepted digest belongs to: a new server gets the payload again.
   public var acceptedBy: String?
   public var acceptedDigest: String?
@@ -20,12 +29,39 @@ public struct ClientState: Sendable, Equatable {
   public var failures = 0
   public var nextRetry: Int?
   public var reply: RegistrationReply?
+  /// nil while the server takes this key (or nobody asked yet).
+  public var enrollment: Enrollment?
+  /// When this client last filed an enrollment request (by hand or by itself).
+  public var enrollmentFiled: Int?
+  /// `user@server:port` whose server bound this key: when that server no longer knows it (a
+  /// re-installed server), the client files its enrollment request again by itself.
+  public var enrolledWith: String?
+  /// When the client found that the server no longer knew its key although it had been
+  /// registered there; cleared by the next accepted registration.
+  public var forgotten: Int?
+  /// When the server last said it holds what this client thinks (a register or status reply).
+  public var lastConfirmed: Int?
 
   public init() {}
 
   public static let fileName = "state.json"
 
   public var isPending: Bool { failures > 0 }
+
+  /// A pending enrollment is retried this often (seconds), whatever the number of attempts: the
+  /// administrator may accept it any moment. Shorter than the timer's period, so every run of
+  /// the timer asks.
+  public static let pendingEnrollmentInterval = 30
+
+  /// The timer's run asks the server this often (seconds) whether it still holds the
+  /// registration, so a re-installed server is noticed without anyone touching the client.
+  public static let confirmationInterval = 86_400
+
+  /// A pending enrollment: counted as an attempt, retried after `pendingEnrollmentInterval`.
+  public mutating func recordPending(_ message: String, digest: String?, now: Int) {
+    recordFailure(message, digest: digest, now: now)
+    nextRetry = now + Self.pendingEnrollmentInterval
+  }
 
   /// Retry after 1, 2, 4, ... minutes, at most an hour apart.
   public static func backoff(afterFailures failures: Int) -> Int {
@@ -52,6 +88,10 @@ public struct ClientState: Sendable, Equatable {
     lastErrorTime = nil
     failures = 0
     nextRetry = nil
+    enrollment = nil
+    enrolledWith = server
+    forgotten = nil
+    lastConfirmed = now
   }
 
   public var json: JSONValue {
@@ -66,6 +106,11 @@ public struct ClientState: Sendable, Equatable {
     put("last_success", lastSuccess)
     put("last_attempt", lastAttempt)
     put("next_retry", nextRetry)
+    put("enrollment", enrollment?.rawValue)
+    put("enrollment_filed", enrollmentFiled)
+    put("enrolled_with", enrolledWith)
+    put("forgotten", forgotten)
+    put("last_confirmed", lastConfirmed)
     if let reply { members["reply"] = reply.json }
     return .object(members)
   }
@@ -80,6 +125,11 @@ public struct ClientState: Sendable, Equatable {
     lastAttempt = json["last_attempt"]?.intValue
     nextRetry = json["next_retry"]?.intValue
     failures = json["failures"]?.intValue ?? 0
+    enrollment = json["enrollment"]?.stringValue.flatMap(Enrollment.init(rawValue:))
+    enrollmentFiled = json["enrollment_filed"]?.intValue
+    enrolledWith = json["enrolled_with"]?.stringValue
+    forgotten = json["forgotten"]?.intValue
+    lastConfirmed = json["last_confirmed"]?.intValue
     if let reply = json["reply"] { self.reply = try? RegistrationReply.parse(Array(reply.serialized.utf8)) }
   }
 }
@@ -144,6 +194,19 @@ public struct StateStore: Sendable {
         close(descriptor)
         return nil
       }
+    }
+    return descriptor
+  }
+
+  /// Takes the lock `name` in the directory only if nobody holds it: the one waiter for an
+  /// accepted enrollment. nil when it is held (or cannot be made).
+  public func tryLock(_ name: String) -> Int32? {
+    guard (try? ensureDirectory()) != nil else { return nil }
+    let descriptor = open(directory + "/" + name, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+    guard descriptor >= 0 else { return nil }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      close(descriptor)
+      return nil
     }
     return descriptor
   }

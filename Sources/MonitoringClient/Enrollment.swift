@@ -34,13 +34,11 @@ public struct Enrollment: Sendable {
     return key.fingerprint
   }
 
-  public func enroll(ticket: String?) throws(ClientError) -> RegistrationReply {
+  /// Sends the enrollment request (making the key first if needed) and returns the server's
+  /// answer, a refusal included; records nothing (see `Sync.enroll`).
+  public func file(ticket: String?) throws(ClientError) -> RegistrationReply {
     try ensureKey()
     let request = EnrollmentRequest(host: sync.host, ticket: ticket)
-    let reply = try sync.transport.send(request: "enroll", body: Array(request.serialized.utf8))
-    if reply.result == .refused {
-      throw .server("enrollment refused: \(reply.message.isEmpty ? "no reason given" : reply.message)")
-    }
-    return reply
+    return try sync.transport.send(request: "enroll", body: Array(request.serialized.utf8))
   }
 }

@@ -4,7 +4,7 @@ import MonitoringInfo
 /// change, where an argument parser's start-up would be wasted.
 public struct Invocation: Sendable, Equatable {
   public enum Action: Sendable, Equatable {
-    case sync, trigger, retry, detached, dryRun, status, enroll, deregister, discover, help, version
+    case sync, trigger, retry, detached, awaitEnrollment, dryRun, status, enroll, deregister, discover, help, version
   }
 
   public var action: Action = .sync
@@ -15,7 +15,7 @@ public struct Invocation: Sendable, Equatable {
   public var timeout: Double = 3
 
   public static let usage = """
-    Usage: monitoring-info-sync [--root DIR] [--force]
+    Usage: monitoring-info-sync [--force] [--root DIR]
            monitoring-info-sync --trigger | --retry | --dry-run [--root DIR]
            monitoring-info-sync --status [--json] [--root DIR]
            monitoring-info-sync enroll [--ticket TICKET] [--root DIR]
@@ -27,30 +27,40 @@ public struct Invocation: Sendable, Equatable {
     over ssh. Without a configured server it does nothing.
 
     Modes:
-      (none)        Sync now: send the registration if it differs from the last accepted one.
+      (none)        Sync now: send the registration if it differs from the last accepted one;
+                    if not, ask the server once ('status') whether it still holds it, and send
+                    it again if not.
       --force       Send it even when unchanged.
       --trigger     What the dpkg trigger runs: start the sync in the background and return at
-                    once; always exits 0, prints nothing. Failures are kept for --status and
-                    retried by monitoring-info-sync.timer.
+                    once; always exits 0, prints nothing. Without a change it never connects.
+                    Failures are kept for --status and retried by monitoring-info-sync.timer.
       --retry       What the systemd units run: sync when the fragments changed, or when an
-                    earlier attempt failed and its backoff (1 min doubling to 1 h) has passed.
+                    earlier attempt failed and its backoff (1 min doubling to 1 h) has passed; a
+                    pending enrollment every 30 s; once a day ask the server whether it still
+                    holds the registration.
       --dry-run     Print the payload that would be sent (stdout) and what was left out and
                     why (stderr). Never connects.
-      --status      Server, last success, services registered and rejected (with reasons), last
-                    error, pending retry, and what would be sent now. --json for a JSON object.
+      --status      Server, enrollment, last success, services registered and rejected (with
+                    reasons), quarantine, last error, pending retry, and what would be sent now.
+                    --json for a JSON object.
       enroll        Make this host's key if missing, file an enrollment request with the server
                     (--ticket from 'auto-monitor-server ticket HOST' binds it at once) and print
-                    the key's fingerprint for the server's administrator.
+                    the key's fingerprint for the server's administrator. While the request is
+                    pending the host asks every 5 s for 10 minutes and registers once accepted.
       deregister    Ask the server to forget this host.
       discover      List registration servers announced over Avahi (_auto-monitor._tcp) with
                     their host-key fingerprints, as configuration lines to confirm.
+
+    A server that no longer knows this host's key (re-installed) gets its enrollment request
+    again by itself; accepting it there is enough.
 
     Options:
       --root DIR    Work below DIR (tests, chroots); default $DPKG_ROOT, else /.
       --help, --version
 
     Exit status: 0 registered or nothing to do, 1 failed (recorded, retried), 2 enrollment
-    pending, 64 usage error.
+    pending, 3 registered but quarantined by the server (stored, not live; runs by hand
+    only), 64 usage error.
 
     """
 
@@ -75,6 +85,7 @@ public struct Invocation: Sendable, Equatable {
       case "--trigger": actions.append(.trigger)
       case "--retry": actions.append(.retry)
       case "--detached": actions.append(.detached)
+      case "--await-enrollment": actions.append(.awaitEnrollment)
       case "--dry-run", "-n": actions.append(.dryRun)
       case "--status": actions.append(.status)
       case "enroll": actions.append(.enroll)

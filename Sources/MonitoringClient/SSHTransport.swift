@@ -60,6 +60,11 @@ public struct SSHTransport: Sendable {
       throw .transport("no answer from \(destination) within \(configuration.timeout) s (timeout)")
     }
     if result.status == 255 {
+      if let why = Unreachable.fromSSH(result.stderrText, host: configuration.server ?? "", port: configuration.port,
+        connectTimeout: configuration.connectTimeout)
+      {
+        throw .unreachable(destination, why)
+      }
       throw .transport("\(destination): \(Self.explain(result.stderrText))")
     }
     let reply: RegistrationReply
@@ -114,7 +119,13 @@ public struct SSHTransport: Sendable {
     let offered = result.stdoutText.split(separator: "\n").compactMap { HostKey(line: String($0)) }
     if let match = offered.first(where: { $0.fingerprint == fingerprint }) { return match }
     if offered.isEmpty {
-      throw .transport("\(destination): no host key offered (\(Self.lastLine(result.stderrText)))")
+      // ssh-keyscan says nothing when a connection is refused, and its own words otherwise:
+      // one connection of our own tells whether the server can be reached at all, and why not.
+      if let why = Unreachable.probe(host: configuration.server ?? "", port: configuration.port, connectTimeout: configuration.connectTimeout) {
+        throw .unreachable(destination, why)
+      }
+      let said = Self.lastLine(result.stderrText)
+      throw .transport("\(destination): the server offered no host key to ssh-keyscan" + (said.isEmpty ? "" : " (\(said))"))
     }
     throw .transport("\(destination): host key does not match server_key \(fingerprint) (offered: \(offered.map(\.fingerprint).joined(separator: ", ")))")
   }

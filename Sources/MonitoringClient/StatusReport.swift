@@ -1,7 +1,8 @@
 import MonitoringInfo
 
-/// What `--status` says: where this host registers, what the server holds and since when, what
-/// was rejected and why, the last error and the pending retry, and what would be sent now.
+/// What `--status` says: where this host registers, whether the server takes its key, what the
+/// server holds and since when, what was rejected and why, a quarantine, the last error and the
+/// pending retry, and what would be sent now.
 public struct StatusReport: Sendable {
   public var configured: Bool
   public var destination: String?
@@ -36,6 +37,18 @@ public struct StatusReport: Sendable {
     stateProblem = sync.store.writeProblem()
   }
 
+  /// `enrolled`, `pending`, `not-enrolled`, or nil when this server never answered about the key.
+  public var enrollment: String? {
+    if let enrollment = state.enrollment { return enrollment.rawValue }
+    return state.enrolledWith == destination || state.acceptedBy == destination ? "enrolled" : nil
+  }
+
+  /// Why the server's monitoring system refused this host's configuration, as it last said.
+  public var quarantined: String? {
+    guard let reply = state.reply, reply.result == .stored || reply.result == .unchanged else { return nil }
+    return reply.quarantined
+  }
+
   public var json: JSONValue {
     var members: [String: JSONValue] = ["configured": .bool(configured)]
     guard configured else { return .object(members) }
@@ -49,6 +62,11 @@ public struct StatusReport: Sendable {
       .object(["name": .string($0.name), "tag": .string($0.tag), "message": .string($0.message)])
     })
     if let result = state.reply?.result { members["last_result"] = .string(result.rawValue) }
+    members["enrollment"] = enrollment.map { .string($0) } ?? .null
+    if let time = state.enrollmentFiled, state.enrollment == .pending { members["enrollment_filed"] = .string(Clock.iso8601(time)) }
+    members["forgotten_by_server"] = state.forgotten.map { .string(Clock.iso8601($0)) } ?? .null
+    members["quarantined"] = quarantined.map { .string($0) } ?? .null
+    if let time = state.lastConfirmed { members["last_confirmed"] = .string(Clock.iso8601(time)) }
     members["last_error"] = state.lastError.map { .string($0) } ?? .null
     if let time = state.lastErrorTime { members["last_error_time"] = .string(Clock.iso8601(time)) }
     members["pending_retry"] = state.isPending ? .string(Clock.iso8601(state.nextRetry ?? Clock.now())) : .null
@@ -72,12 +90,29 @@ public struct StatusReport: Sendable {
     var lines: [String] = []
     lines.append("server:       \(destination ?? "")" + (serverKeyFingerprint.map { " (host key \($0))" } ?? " (server_key not set)"))
     lines.append("host:         \(host)")
-    lines.append("last success: " + (state.lastSuccess.map { Clock.iso8601($0) + (state.reply.map { " (\($0.result.rawValue))" } ?? "") } ?? "never"))
+    switch state.enrollment {
+    case .pending:
+      lines.append("enrollment:   pending" + (state.enrollmentFiled.map { " since " + Clock.iso8601($0) } ?? "")
+        + ": waiting for 'auto-monitor-server accept \(host)' on the server")
+    case .notEnrolled:
+      lines.append("enrollment:   not enrolled: run 'monitoring-info-sync enroll' and have the request accepted on the server")
+    case nil: break
+    }
+    if let time = state.forgotten {
+      lines.append("forgotten:    at \(Clock.iso8601(time)) the server no longer knew this host's key (re-installed, or the host forgotten there)")
+    }
+    let succeeded = state.reply.map { $0.result == .stored || $0.result == .unchanged } ?? false
+    lines.append("last success: " + (state.lastSuccess.map { Clock.iso8601($0) + (succeeded ? " (\(state.reply!.result.rawValue))" : "") } ?? "never"))
     let accepted = state.reply?.accepted ?? []
     lines.append("registered:   " + (accepted.isEmpty ? "none" : accepted.joined(separator: ", ")))
     for rejection in state.reply?.rejected ?? [] {
       lines.append("rejected:     \(rejection.name): \(rejection.message) [\(rejection.tag)]")
     }
+    if let quarantined {
+      lines.append("quarantined:  \(quarantined)")
+      lines.append("              (stored on the server but not live in Nagios until its administrator fixes the cause)")
+    }
+    if let time = state.lastConfirmed { lines.append("confirmed:    \(Clock.iso8601(time)) (the server said it holds this registration)") }
     if let error = state.lastError {
       lines.append("last error:   " + (state.lastErrorTime.map { Clock.iso8601($0) + " " } ?? "") + error)
     } else {

@@ -47,9 +47,14 @@ final class BareSSHD {
       """.write(toFile: config, atomically: true, encoding: .utf8)
     // sshd daemonizes once it listens and writes its PID file; stopped by that PID.
     let started = try runProgram("/usr/sbin/sshd", ["-f", config, "-E", directory + "/sshd.log"])
-    // The daemon writes its PID file just after the parent returns.
+    // The daemon writes its PID file just after the parent returns (created first, then
+    // written: wait for a number in it, not for the file).
     let deadline = Date().addingTimeInterval(10)
-    while Date() < deadline, !(FileManager.default.fileExists(atPath: directory + "/sshd.pid") && isListening(port)) { usleep(10_000) }
+    let pidFile = directory + "/sshd.pid"
+    func written() -> Bool {
+      (try? String(contentsOfFile: pidFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) } != nil
+    }
+    while Date() < deadline, !(written() && isListening(port)) { usleep(10_000) }
     guard started.succeeded, let text = try? String(contentsOfFile: directory + "/sshd.pid", encoding: .utf8),
       let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
     else {

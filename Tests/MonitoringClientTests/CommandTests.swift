@@ -246,3 +246,197 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
     #expect(try root.run(["--status"]).stdout.contains(expected))
   }
 }
+
+/// A server the client cannot reach, and why: a closed port on 127.0.0.1, and in network
+/// namespaces the test makes (198.18.0.0/15, gone with the namespace) an address no route leads
+/// to, a neighbour that never answers ARP, one that swallows every packet, and a name no
+/// resolver can answer. `enroll` with a fingerprint pin (the host key is fetched first) and a
+/// sync with the whole key pinned say the same.
+struct Unreachable: Sendable, CustomStringConvertible {
+  var description: String
+  var server: String
+  /// Shell commands that make the namespace's network; nil: run on this machine's.
+  var network: String?
+  var expected: [String]
+
+  static let all = [
+    Unreachable(description: "closed port", server: "127.0.0.1", network: nil, expected: ["Connection refused", "nothing listens on port"]),
+    Unreachable(
+      description: "no route", server: "198.18.0.9", network: "ip link set lo up",
+      expected: ["no route to 198.18.0.9", "Network is unreachable"]),
+    Unreachable(
+      description: "no neighbour", server: "198.18.0.7",
+      network: "ip link set lo up; ip link add v0 type veth peer name v1; ip addr add 198.18.0.1/24 dev v0; ip link set v0 up; ip link set v1 up; echo 1 >/proc/sys/net/ipv4/neigh/v0/mcast_solicit",
+      expected: ["no route to 198.18.0.7", "No route to host"]),
+    Unreachable(
+      description: "packets dropped", server: "198.18.0.9",
+      network: "ip link set lo up; ip link add v0 type veth peer name v1; ip addr add 198.18.0.1/24 dev v0; ip link set v0 up; ip link set v1 up; ip neigh add 198.18.0.9 lladdr 02:00:00:00:00:09 dev v0 nud permanent",
+      expected: ["timed out after 2 s", "does not answer"]),
+    Unreachable(description: "unresolvable name", server: "monitor.invalid", network: "ip link set lo up", expected: ["not resolved"]),
+  ]
+}
+
+@Suite struct UnreachableServerTests {
+  @Test(arguments: Unreachable.all)
+  func saysTheServerCouldNotBeReachedAndWhy(_ unreachable: Unreachable) throws {
+    let case_ = unreachable
+    let port = allocatePort()  // nothing listens there
+    let root = try configuredRoot(port: port)
+    var text = root.read("etc/auto-monitor/client.conf")!.replacingOccurrences(of: "server = 127.0.0.1", with: "server = \(case_.server)")
+    try root.configure(text)
+    let wholeKey = text
+    text = text.replacingOccurrences(
+      of: #"server_key = ssh-ed25519 \S+"#, with: "server_key = SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU",
+      options: .regularExpression)
+    let fingerprint = root.path + "/fingerprint.conf"
+    try text.write(toFile: fingerprint, atomically: true, encoding: .utf8)
+    let configuration = root.path + "/etc/auto-monitor/client.conf"
+    // enroll and a sync with the fingerprint pin (ssh-keyscan first), a sync with the key.
+    let script = """
+      set -u
+      \(case_.network ?? ":")
+      cp \(fingerprint) \(configuration)
+      \(Client.binary) enroll --root \(root.path) >\(root.path)/enroll.out 2>\(root.path)/enroll.err; echo "enroll=$?"
+      \(Client.binary) --root \(root.path) >/dev/null 2>\(root.path)/scan.err; echo "scan=$?"
+      printf '%s' "$WHOLE_KEY" >\(configuration)
+      \(Client.binary) --root \(root.path) >/dev/null 2>\(root.path)/sync.err; echo "sync=$?"
+      \(Client.binary) --status --root \(root.path) >\(root.path)/status.out; echo "status=$?"
+      """
+    var environment = ProcessInfo.processInfo.environment
+    environment["WHOLE_KEY"] = wholeKey
+    let start = Date()
+    let result = try runProgram(case_.network == nil ? "/bin/sh" : "unshare", (case_.network == nil ? [] : ["-n", "/bin/sh"]) + ["-c", script], environment: environment)
+    let elapsed = Date().timeIntervalSince(start)
+    #expect(result.stdout.contains("enroll=1") && result.stdout.contains("scan=1") && result.stdout.contains("sync=1"), "\(result.stdout)\(result.stderr)")
+    let destination = "automon@\(case_.server):\(port)"
+    for name in ["enroll.err", "scan.err", "sync.err", "status.out"] {
+      let output = root.read(name) ?? ""
+      #expect(output.contains("cannot reach the server \(destination)"), "\(case_) \(name): \(output)")
+      for expected in case_.expected {
+        #expect(output.contains(expected), "\(case_) \(name): \(output)")
+      }
+      #expect(!output.contains("no host key offered"), "\(case_) \(name): \(output)")
+    }
+    #expect(elapsed < 40, "\(case_): \(elapsed) s")
+  }
+}
+
+/// man/monitoring-info-sync.8 and --help describe the same program: the same synopsis lines,
+/// the same options, every exit status.
+@Suite struct ManualPageTests {
+  static let page = Client.packageRoot + "/man/monitoring-info-sync.8"
+
+  /// The roff of one section, its macros rendered to plain text: `.B`/`.I` words joined with
+  /// blanks, `.BR`/`.RB`/`.IR`/... arguments joined without (alternating fonts), `\-` as `-`.
+  static func section(_ name: String) throws -> [String] {
+    let roff = try String(contentsOfFile: page, encoding: .utf8)
+    var lines: [String] = []
+    var inside = false
+    for line in roff.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+      if line.hasPrefix(".SH ") {
+        inside = line.dropFirst(4).trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == name
+        continue
+      }
+      guard inside else { continue }
+      lines.append(render(line))
+    }
+    return lines
+  }
+
+  static func render(_ line: String) -> String {
+    var text = line.replacingOccurrences(of: "\\-", with: "-").replacingOccurrences(of: "\\(em", with: "-")
+    var macro = ""
+    if text.hasPrefix(".") {
+      let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+      macro = parts[0]
+      text = parts.count > 1 ? parts[1] : ""
+    }
+    var arguments: [String] = []
+    var current = ""
+    var quoted = false
+    for character in text {
+      if character == "\"" { quoted.toggle(); continue }
+      if character == " " && !quoted {
+        if !current.isEmpty { arguments.append(current) }
+        current = ""
+      } else {
+        current.append(character)
+      }
+    }
+    if !current.isEmpty { arguments.append(current) }
+    switch macro {
+    case ".BR", ".RB", ".IR", ".RI", ".BI", ".IB": return arguments.joined()
+    case ".B", ".I", "": return arguments.joined(separator: " ")
+    default: return macro  // .br, .TP, .PP ...
+    }
+  }
+
+  static func normalized(_ line: String) -> String {
+    line.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+  }
+
+  /// Synopsis lines of the page: the rendered pieces between `.br`.
+  static func synopsis() throws -> [String] {
+    var result: [String] = []
+    var current: [String] = []
+    for piece in try section("SYNOPSIS") {
+      if piece == ".br" {
+        result.append(normalized(current.joined(separator: " ")))
+        current = []
+      } else if !piece.isEmpty {
+        current.append(piece)
+      }
+    }
+    if !current.isEmpty { result.append(normalized(current.joined(separator: " "))) }
+    return result
+  }
+
+  static func help() throws -> String { try runProgram(Client.binary, ["--help"]).stdout }
+
+  static func usageLines(_ help: String) -> [String] {
+    help.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map {
+      normalized($0.replacingOccurrences(of: "Usage:", with: ""))
+    }
+  }
+
+  static func options(_ text: String) -> Set<String> {
+    var found: Set<String> = []
+    var word = ""
+    for character in text + " " {
+      if character.isLetter || character.isNumber || character == "-" {
+        word.append(character)
+      } else {
+        if word.hasPrefix("--"), word.count > 2 { found.insert(word) }
+        word = ""
+      }
+    }
+    return found
+  }
+
+  @Test func synopsisIsTheUsageOfHelp() throws {
+    let help = try Self.help()
+    let synopsis = try Self.synopsis()
+    #expect(synopsis == Self.usageLines(help), "\(synopsis)\n\(Self.usageLines(help))")
+    for usage in ["monitoring-info-sync --status [--json] [--root DIR]", "monitoring-info-sync enroll [--ticket TICKET] [--root DIR]",
+      "monitoring-info-sync deregister [--root DIR]"]
+    {
+      #expect(Self.usageLines(help).contains(usage), "\(usage)")
+    }
+  }
+
+  @Test func everyOptionIsOnBoth() throws {
+    let help = Self.options(try Self.help())
+    let page = Self.options(try String(contentsOfFile: Self.page, encoding: .utf8).replacingOccurrences(of: "\\-", with: "-"))
+
+    #expect(help == page, "only in --help: \(help.subtracting(page).sorted()); only in the page: \(page.subtracting(help).sorted())")
+  }
+
+  @Test func everyExitStatusIsDocumented() throws {
+    let exit = try Self.section("EXIT STATUS").joined(separator: "\n")
+    let help = try Self.help()
+    for status in ["0", "1", "2", "3", "64"] {
+      #expect(exit.contains(".TP\n\(status)\n"), "exit status \(status) missing from the page:\n\(exit)")
+      #expect(help.contains(" \(status) "), "exit status \(status) missing from --help")
+    }
+  }
+}

@@ -83,6 +83,59 @@ import TestKit
     let left = try shell("debconf-show auto-monitor-client 2>/dev/null || true", root.environment())
     #expect(left.isEmpty, "\(left)")
   }
+
+  /// The question says an empty server means no monitoring: `dpkg-reconfigure -plow` with the
+  /// server answered empty turns the client off (no active `server` line left), and every
+  /// other line the administrator wrote stays as it was.
+  @Test func anEmptyServerAnswerTurnsTheClientOff() throws {
+    let built = try PackageBuild.shared()
+    let root = try DpkgRoot()
+    defer { root.remove() }
+    let selections = """
+      auto-monitor-client auto-monitor-client/server string monitor.example.org
+      auto-monitor-client auto-monitor-client/server_key string SHA256:uJ0pRfbDZ2bw9sXFE2RcBnQj1+fvsoKwqnFBxl8XNfs
+
+      """
+    try shell("debconf-set-selections", root.environment(), stdin: selections)
+    try root.dpkg(["-i", built.deb("auto-monitor-client").path])
+    #expect(activeLines(try root.read(configuration)).contains("server = monitor.example.org"))
+    let administrators = "# mine\nexclude = apache2\nport = 2222\ntimeout = 10\nhost = b.example.org\n"
+    try (try root.read(configuration) + administrators)
+      .write(to: root.path.appendingPathComponent(configuration), atomically: true, encoding: .utf8)
+    let before = activeLines(try root.read(configuration))
+    // debconf (1.5.82) puts DPKG_ROOT in front of its configuration file's path in place, so
+    // dpkg-reconfigure's second load (after running the prerm) looks for it under the root
+    // twice: a copy there lets it find the same databases.
+    let doubled = root.path.appendingPathComponent(root.path.path + "/etc")
+    try FileManager.default.createDirectory(at: doubled, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: root.debconfConfiguration, to: doubled.appendingPathComponent("debconf.conf"))
+
+    // The administrator empties the server (the only question then asked) on a terminal.
+    let transcript = try onTerminal(
+      ["dpkg-reconfigure", "-freadline", "-plow", "auto-monitor-client"],
+      environment: root.environment(frontend: "readline"), input: "\n")
+    #expect(transcript.contains("Monitoring server for this host"), "\(transcript)")
+    let after = activeLines(try root.read(configuration))
+    #expect(!after.contains { $0.hasPrefix("server ") || $0.hasPrefix("server=") }, "\(after)\n\(transcript)")
+    #expect(after == before.filter { !$0.hasPrefix("server ") }, "\(after)")
+    #expect(try root.read(configuration).contains("# mine\n"))
+    let status = try runProgram(
+      root.path.appendingPathComponent("usr/sbin/monitoring-info-sync").path, ["--status", "--root", root.path.path])
+    #expect(status.stdout.hasPrefix("No registration server configured"), "\(status.stdout)\(status.stderr)")
+
+    // Asked again, the question offers no server, and answering one turns it on again with
+    // the administrator's lines still there.
+    _ = try onTerminal(
+      ["dpkg-reconfigure", "-freadline", "-plow", "auto-monitor-client"],
+      environment: root.environment(frontend: "readline"),
+      input: "nagios.example.org\nautomon\nSHA256:uJ0pRfbDZ2bw9sXFE2RcBnQj1+fvsoKwqnFBxl8XNfs\n")
+    let again = activeLines(try root.read(configuration))
+    #expect(again.contains("server = nagios.example.org"), "\(again)")
+    #expect(again.filter { $0.hasPrefix("server ") }.count == 1, "\(again)")
+    for line in ["exclude = apache2", "port = 2222", "timeout = 10", "host = b.example.org"] {
+      #expect(again.contains(line), "\(line) lost: \(again)")
+    }
+  }
 }
 
 /// Runs a program on a new pseudo-terminal (the readline frontend insists on one), types
