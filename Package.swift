@@ -53,7 +53,7 @@ let package = Package(
     .testTarget(name: "SSHKeysTests", dependencies: ["SSHKeys", "TestKit"]),
     // The client monitoring-info-sync: fragment collection, dpkg state (through CAptPkg), payload,
     // transport over the system ssh, state and retry, discovery. No Foundation: dpkg runs it.
-    .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg", "SSHKeys"]),
+    .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg", "SSHKeys", "SystemLayer"]),
     .executableTarget(name: "monitoring-info-sync", dependencies: ["MonitoringClient"]),
     .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"]),
     // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:

@@ -71,7 +71,7 @@ public struct ArchitectureTable: Sendable {
 /// Build-Profiles restriction formulas (Dpkg::BuildProfiles).
 public enum BuildProfiles {
   public static func parse(_ field: String) -> [[String]] {
-    var s = field.trimmingSpaces()
+    var s = Substring(field.trimmingWhitespace)
     if s.hasPrefix("<") && s.hasSuffix(">") { s = s.dropFirst().dropLast() }
     var lists: [[String]] = []
     var current = ""

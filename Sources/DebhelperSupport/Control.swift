@@ -71,7 +71,7 @@ public struct ControlFile: Sendable {
   /// The compat level from `debhelper-compat (= N)` or debian/compat; nil when neither says.
   public func compatLevel(compatFile: String) -> Int? {
     for relation in buildDepends.split(separator: ",") {
-      let text = relation.trimmingSpaces()
+      let text = relation.trimmingWhitespace
       guard text.hasPrefix("debhelper-compat") else { continue }
       let digits = text.drop(while: { !$0.isNumber }).prefix(while: { $0.isNumber })
       if let level = Int(digits) { return level }
@@ -79,7 +79,7 @@ public struct ControlFile: Sendable {
     if let bytes = try? FileSystem.readIfExists(compatFile) {
       let text = String(decoding: bytes, as: UTF8.self)
       let firstLine = text.split(separator: "\n").first.map(String.init) ?? ""
-      if let level = Int(firstLine.trimmingSpaces()) { return level }
+      if let level = Int(firstLine.trimmingWhitespace) { return level }
     }
     return nil
   }
@@ -89,8 +89,8 @@ public struct ControlFile: Sendable {
 /// the single-line fields it uses (Architecture, Build-Profiles, Package).
 func normalizeFieldValue(_ raw: String) -> String {
   raw.split(whereSeparator: { $0 == "\n" })
-    .map { line -> Substring in
-      var line = line.trimmingSpaces()
+    .map { line -> String in
+      var line = line.trimmingWhitespace
       if line == "." { line = "" }
       return line
     }
@@ -102,15 +102,6 @@ private func lastAptError() -> String {
   guard let pointer = capt_last_error() else { return "unknown error" }
   defer { free(pointer) }
   return String(cString: pointer)
-}
-
-extension StringProtocol {
-  func trimmingSpaces() -> Substring {
-    var s = self[...]
-    while let c = s.first, c == " " || c == "\t" || c == "\n" || c == "\r" { s = s.dropFirst() }
-    while let c = s.last, c == " " || c == "\t" || c == "\n" || c == "\r" { s = s.dropLast() }
-    return Substring(s)
-  }
 }
 
 public enum DebhelperError: Error, CustomStringConvertible, Equatable {

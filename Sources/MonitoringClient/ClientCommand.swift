@@ -111,7 +111,7 @@ public enum ClientCommand {
         StandardStream.output("\(sync.host): \(reply.accepted.count) service(s) registered with \(destination), as the server confirmed; nothing sent.\n")
         quarantined = reply.quarantined
       case let .waiting(until):
-        StandardStream.output("\(sync.host): retry not due before \(Clock.iso8601(until)).\n")
+        StandardStream.output("\(sync.host): retry not due before \(SystemClock.iso8601(until)).\n")
       case let .sent(reply):
         StandardStream.output("\(sync.host): \(reply.result.rawValue) by \(destination): \(reply.accepted.count) service(s) registered"
           + (reply.quarantined == nil ? "\n" : ", but quarantined: not live in Nagios\n"))
@@ -222,7 +222,7 @@ extension Sync {
   /// Records a failure that happened before a sync could start (bad configuration).
   public func noteFailure(_ error: ClientError) {
     var state = loadState()
-    state.recordFailure(error.description, digest: nil, now: Clock.now())
+    state.recordFailure(error.description, digest: nil, now: SystemClock.now())
     do { try store.save(state) } catch {
       try? StateStore(directory: fallbackDirectory).save(state)
     }

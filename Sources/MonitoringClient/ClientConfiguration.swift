@@ -1,6 +1,6 @@
 import MonitoringInfo
 
-/// `/etc/auto-monitor/client.conf`: `key = value` lines, `#` and `;` comments. Without a
+/// `/etc/auto-monitor/client.conf`: `key = value` lines as KeyValueFile reads them. Without a
 /// `server` the client does nothing at all (Joe's laptop).
 public struct ClientConfiguration: Sendable, Equatable {
   public var server: String?
@@ -38,16 +38,10 @@ public struct ClientConfiguration: Sendable, Equatable {
 
   public static func parse(_ text: String, path: String) throws(ClientError) -> ClientConfiguration {
     var configuration = ClientConfiguration()
-    var lineNumber = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      lineNumber += 1
-      let line = rawLine.trimmingSpace
-      if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-      guard let equals = line.firstIndex(of: "=") else {
-        throw .configuration("\(path):\(lineNumber): expected 'key = value', found '\(line)'")
-      }
-      let key = line[..<equals].trimmingSpace
-      let value = line[line.index(after: equals)...].trimmingSpace
+    let entries: [KeyValueFile.Entry]
+    do { entries = try KeyValueFile.parse(text, path: path) } catch { throw .configuration(error.description) }
+    for entry in entries {
+      let (key, value, lineNumber) = (entry.key, entry.value, entry.line)
       func number(_ range: ClosedRange<Int>) throws(ClientError) -> Int {
         guard let number = Int(value), range.contains(number) else {
           throw .configuration("\(path):\(lineNumber): '\(key)' must be a number from \(range.lowerBound) to \(range.upperBound), not '\(value)'")
@@ -84,14 +78,5 @@ public struct ClientConfiguration: Sendable, Equatable {
   private static func isNameByte(_ byte: UInt8) -> Bool {
     (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
       || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
-  }
-}
-
-extension StringProtocol {
-  /// Without leading and trailing blanks (spaces, tabs, carriage returns).
-  var trimmingSpace: String {
-    let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
-    guard let first = firstIndex(where: { !isBlank($0) }), let last = lastIndex(where: { !isBlank($0) }) else { return "" }
-    return String(self[first...last])
   }
 }

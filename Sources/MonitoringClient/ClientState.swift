@@ -165,7 +165,7 @@ public struct StateStore: Sendable {
     for component in directory.split(separator: "/") {
       path += "/" + component
       if mkdir(path, path == directory ? 0o700 : 0o755) != 0 && errno != EEXIST {
-        throw .state("cannot create \(path): \(Self.errorText())")
+        throw .state("cannot create \(path): \(errnoText())")
       }
     }
   }
@@ -211,29 +211,11 @@ public struct StateStore: Sendable {
     return descriptor
   }
 
-  /// Write to a temporary file, fsync, rename: a full disk or a crash leaves the old file whole.
+  /// AtomicFile's write in the client's error domain: a full disk or a crash leaves the old
+  /// file whole.
   public static func writeAtomically(_ bytes: [UInt8], to path: String, mode: mode_t) throws(ClientError) {
-    let temporary = path + ".new"
-    let descriptor = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, mode)
-    guard descriptor >= 0 else { throw .state("cannot write \(temporary): \(errorText())") }
-    if let failure = FileWriter.writeAll(bytes, to: descriptor) {
-      close(descriptor)
-      unlink(temporary)
-      throw .state("cannot write \(temporary): \(String(cString: strerror(failure)))")
-    }
-    if fsync(descriptor) != 0 {
-      let text = errorText()
-      close(descriptor)
-      unlink(temporary)
-      throw .state("cannot write \(temporary): \(text)")
-    }
-    close(descriptor)
-    guard rename(temporary, path) == 0 else {
-      let text = errorText()
-      unlink(temporary)
-      throw .state("cannot replace \(path): \(text)")
-    }
+    do { try AtomicFile.write(bytes, to: path, mode: mode) } catch { throw .state(error.description) }
   }
 
-  static func errorText() -> String { String(cString: strerror(errno)) }
+
 }

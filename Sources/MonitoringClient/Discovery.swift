@@ -9,7 +9,7 @@ public struct DiscoveredServer: Sendable, Equatable {
   public var address: String
   public var port: Int
   public var user: String
-  public var hostKey: HostKey?
+  public var hostKey: SSHPublicKey?
   /// The fingerprint of `hostKey`, or the one the TXT record states when it carries no key.
   public var fingerprint: String?
 
@@ -51,7 +51,7 @@ public enum Discovery {
       let fields = line.split(separator: ";", maxSplits: 9, omittingEmptySubsequences: false).map(String.init)
       guard fields.count == 10, fields[4] == serviceType, let port = Int(fields[8]), (1...65535).contains(port) else { continue }
       let txt = parseTXT(fields[9])
-      let key = txt["hostkey"].flatMap { HostKey(line: $0) }
+      let key = txt["hostkey"].flatMap { SSHPublicKey(line: $0) }
       let server = DiscoveredServer(
         name: unescape(fields[3]), hostName: unescape(fields[6]), address: fields[7], port: port,
         user: txt["user"].flatMap { $0.isEmpty ? nil : $0 } ?? "automon", hostKey: key,

@@ -1,4 +1,5 @@
 import Glibc
+import SystemLayer
 
 /// dpkg runs the client's trigger while it holds its database lock, and it may still write the
 /// package states the sync must read (a removal's `config-files`, the states of packages
@@ -13,14 +14,14 @@ enum DpkgLock {
     let descriptor = open(paths.dpkgDirectory + "/lock", O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return true }  // no database lock file: nobody holds it
     defer { close(descriptor) }
-    let deadline = Clock.monotonic() + seconds
+    let deadline = SystemClock.monotonic() + seconds
     while true {
       var query = flock()
       query.l_type = Int16(F_WRLCK)
       query.l_whence = Int16(SEEK_SET)
       guard fcntl(descriptor, F_GETLK, &query) == 0 else { return true }
       if query.l_type == Int16(F_UNLCK) { return true }
-      if Clock.monotonic() > deadline { return false }
+      if SystemClock.monotonic() > deadline { return false }
       usleep(50_000)
     }
   }

@@ -28,7 +28,7 @@ public struct Enrollment: Sendable {
   /// The public key's `SHA256:` fingerprint, as `ssh-keygen -lf` shows it.
   public func fingerprint() throws(ClientError) -> String {
     let path = sync.store.keyPath + ".pub"
-    guard let bytes = try? FileReader.read(path, limit: 1 << 16), let key = HostKey(line: String(decoding: bytes, as: UTF8.self)) else {
+    guard let bytes = try? FileReader.read(path, limit: 1 << 16), let key = SSHPublicKey(line: String(decoding: bytes, as: UTF8.self)) else {
       throw .state("cannot read the public key \(path)")
     }
     return key.fingerprint

@@ -83,15 +83,15 @@ public struct SSHTransport: Sendable {
     guard let text = configuration.serverKey else {
       throw .configuration("'server_key' is not set: confirm the server's host key ('monitoring-info-sync discover' shows it) and set it in the configuration")
     }
-    guard let pin = HostKey.Pin(text) else {
+    guard let pin = SSHPublicKey.Pin(text) else {
       throw .configuration("'server_key' is neither a public key ('ssh-ed25519 AAAA...') nor a fingerprint ('SHA256:...')")
     }
-    let key: HostKey
+    let key: SSHPublicKey
     switch pin {
     case let .key(pinned): key = pinned
     case let .fingerprint(fingerprint):
       if let bytes = try? FileReader.read(store.knownHostsPath, limit: 1 << 16),
-        let known = HostKey(line: String(decoding: bytes, as: UTF8.self)), known.fingerprint == fingerprint
+        let known = SSHPublicKey(line: String(decoding: bytes, as: UTF8.self)), known.fingerprint == fingerprint
       {
         return store.knownHostsPath
       }
@@ -112,11 +112,11 @@ public struct SSHTransport: Sendable {
     }
   }
 
-  private func scanKey(matching fingerprint: String) throws(ClientError) -> HostKey {
+  private func scanKey(matching fingerprint: String) throws(ClientError) -> SSHPublicKey {
     let result = try ChildProcess.run(
       "ssh-keyscan", ["-T", String(configuration.connectTimeout), "-p", String(configuration.port), "--", configuration.server ?? ""],
       timeout: Double(configuration.timeout))
-    let offered = result.stdoutText.split(separator: "\n").compactMap { HostKey(line: String($0)) }
+    let offered = result.stdoutText.split(separator: "\n").compactMap { SSHPublicKey(line: String($0)) }
     if let match = offered.first(where: { $0.fingerprint == fingerprint }) { return match }
     if offered.isEmpty {
       // ssh-keyscan says nothing when a connection is refused, and its own words otherwise:
@@ -144,6 +144,6 @@ public struct SSHTransport: Sendable {
 
   /// The last non-empty line (ssh ends lines with CR LF, one Character in Swift).
   static func lastLine(_ text: String) -> String {
-    text.split(whereSeparator: \.isNewline).last.map { $0.trimmingSpace } ?? ""
+    text.split(whereSeparator: \.isNewline).last.map { $0.trimmingWhitespace } ?? ""
   }
 }

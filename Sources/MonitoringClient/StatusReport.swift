@@ -21,7 +21,7 @@ public struct StatusReport: Sendable {
     configured = configuration.isConfigured
     host = configured ? sync.host : ""
     destination = configured ? sync.transport.destination : nil
-    serverKeyFingerprint = configuration.serverKey.flatMap { HostKey.Pin($0)?.fingerprint }
+    serverKeyFingerprint = configuration.serverKey.flatMap { SSHPublicKey.Pin($0)?.fingerprint }
     configurationWarnings = configuration.warnings
     state = sync.loadState()
     changedSinceAccepted = false
@@ -55,21 +55,21 @@ public struct StatusReport: Sendable {
     members["server"] = .string(destination ?? "")
     members["host"] = .string(host)
     if let serverKeyFingerprint { members["server_key_fingerprint"] = .string(serverKeyFingerprint) }
-    if let time = state.lastSuccess { members["last_success"] = .string(Clock.iso8601(time)) }
-    if let time = state.lastAttempt { members["last_attempt"] = .string(Clock.iso8601(time)) }
+    if let time = state.lastSuccess { members["last_success"] = .string(SystemClock.iso8601(time)) }
+    if let time = state.lastAttempt { members["last_attempt"] = .string(SystemClock.iso8601(time)) }
     members["registered"] = .array((state.reply?.accepted ?? []).map { .string($0) })
     members["rejected"] = .array((state.reply?.rejected ?? []).map {
       .object(["name": .string($0.name), "tag": .string($0.tag), "message": .string($0.message)])
     })
     if let result = state.reply?.result { members["last_result"] = .string(result.rawValue) }
     members["enrollment"] = enrollment.map { .string($0) } ?? .null
-    if let time = state.enrollmentFiled, state.enrollment == .pending { members["enrollment_filed"] = .string(Clock.iso8601(time)) }
-    members["forgotten_by_server"] = state.forgotten.map { .string(Clock.iso8601($0)) } ?? .null
+    if let time = state.enrollmentFiled, state.enrollment == .pending { members["enrollment_filed"] = .string(SystemClock.iso8601(time)) }
+    members["forgotten_by_server"] = state.forgotten.map { .string(SystemClock.iso8601($0)) } ?? .null
     members["quarantined"] = quarantined.map { .string($0) } ?? .null
-    if let time = state.lastConfirmed { members["last_confirmed"] = .string(Clock.iso8601(time)) }
+    if let time = state.lastConfirmed { members["last_confirmed"] = .string(SystemClock.iso8601(time)) }
     members["last_error"] = state.lastError.map { .string($0) } ?? .null
-    if let time = state.lastErrorTime { members["last_error_time"] = .string(Clock.iso8601(time)) }
-    members["pending_retry"] = state.isPending ? .string(Clock.iso8601(state.nextRetry ?? Clock.now())) : .null
+    if let time = state.lastErrorTime { members["last_error_time"] = .string(SystemClock.iso8601(time)) }
+    members["pending_retry"] = state.isPending ? .string(SystemClock.iso8601(state.nextRetry ?? SystemClock.now())) : .null
     members["failures"] = .number(state.failures)
     members["changed_since_accepted"] = .bool(changedSinceAccepted)
     if let collection {
@@ -92,17 +92,17 @@ public struct StatusReport: Sendable {
     lines.append("host:         \(host)")
     switch state.enrollment {
     case .pending:
-      lines.append("enrollment:   pending" + (state.enrollmentFiled.map { " since " + Clock.iso8601($0) } ?? "")
+      lines.append("enrollment:   pending" + (state.enrollmentFiled.map { " since " + SystemClock.iso8601($0) } ?? "")
         + ": waiting for 'auto-monitor-server accept \(host)' on the server")
     case .notEnrolled:
       lines.append("enrollment:   not enrolled: run 'monitoring-info-sync enroll' and have the request accepted on the server")
     case nil: break
     }
     if let time = state.forgotten {
-      lines.append("forgotten:    at \(Clock.iso8601(time)) the server no longer knew this host's key (re-installed, or the host forgotten there)")
+      lines.append("forgotten:    at \(SystemClock.iso8601(time)) the server no longer knew this host's key (re-installed, or the host forgotten there)")
     }
     let succeeded = state.reply.map { $0.result == .stored || $0.result == .unchanged } ?? false
-    lines.append("last success: " + (state.lastSuccess.map { Clock.iso8601($0) + (succeeded ? " (\(state.reply!.result.rawValue))" : "") } ?? "never"))
+    lines.append("last success: " + (state.lastSuccess.map { SystemClock.iso8601($0) + (succeeded ? " (\(state.reply!.result.rawValue))" : "") } ?? "never"))
     let accepted = state.reply?.accepted ?? []
     lines.append("registered:   " + (accepted.isEmpty ? "none" : accepted.joined(separator: ", ")))
     for rejection in state.reply?.rejected ?? [] {
@@ -112,14 +112,14 @@ public struct StatusReport: Sendable {
       lines.append("quarantined:  \(quarantined)")
       lines.append("              (stored on the server but not live in Nagios until its administrator fixes the cause)")
     }
-    if let time = state.lastConfirmed { lines.append("confirmed:    \(Clock.iso8601(time)) (the server said it holds this registration)") }
+    if let time = state.lastConfirmed { lines.append("confirmed:    \(SystemClock.iso8601(time)) (the server said it holds this registration)") }
     if let error = state.lastError {
-      lines.append("last error:   " + (state.lastErrorTime.map { Clock.iso8601($0) + " " } ?? "") + error)
+      lines.append("last error:   " + (state.lastErrorTime.map { SystemClock.iso8601($0) + " " } ?? "") + error)
     } else {
       lines.append("last error:   none")
     }
     if state.isPending {
-      lines.append("retry:        pending, attempt \(state.failures + 1) after \(Clock.iso8601(state.nextRetry ?? Clock.now()))")
+      lines.append("retry:        pending, attempt \(state.failures + 1) after \(SystemClock.iso8601(state.nextRetry ?? SystemClock.now()))")
     }
     if let collection {
       let names = collection.services.map(\.name)

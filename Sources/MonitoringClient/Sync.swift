@@ -52,7 +52,7 @@ public struct Sync: Sendable {
     var state = loadState()
     let collection: FragmentCollection
     do { collection = try collect() } catch {
-      record(&state) { $0.recordFailure(error.description, digest: nil, now: Clock.now()) }
+      record(&state) { $0.recordFailure(error.description, digest: nil, now: SystemClock.now()) }
       throw error
     }
     let body = Array(collection.payload(host: host).serialized.utf8)
@@ -62,12 +62,12 @@ public struct Sync: Sendable {
       // A note left while the state directory could not be written goes once it can be.
       if state.lastError != nil { record(&state) { $0.lastError = nil; $0.lastErrorTime = nil } }
       let confirmed = state.lastConfirmed ?? state.lastSuccess ?? 0
-      guard mode == .ifChanged || (mode == .retry && Clock.now() - confirmed >= ClientState.confirmationInterval) else {
+      guard mode == .ifChanged || (mode == .retry && SystemClock.now() - confirmed >= ClientState.confirmationInterval) else {
         return (collection, .unchanged)
       }
       // Does the server still hold it? A re-installed server knows nothing of this host.
       let reply = try exchange(&state, request: "status", body: [], digest: digest)
-      state.lastConfirmed = Clock.now()
+      state.lastConfirmed = SystemClock.now()
       state.enrolledWith = server
       state.reply?.quarantined = reply.quarantined
       if Set(reply.accepted) == Set(state.reply?.accepted ?? []) {
@@ -78,25 +78,25 @@ public struct Sync: Sendable {
       // the registration goes again.
     }
     if mode == .retry || mode == .trigger, state.isPending, state.attemptedDigest == digest, let due = state.nextRetry,
-      due > Clock.now()
+      due > SystemClock.now()
     {
       return (collection, .waiting(until: due))
     }
     if body.count > RegistrationPayload.maximumSize {
       let error = ClientError.usage("the payload is \(body.count) bytes, more than the \(RegistrationPayload.maximumSize) the server reads")
-      record(&state) { $0.recordFailure(error.description, digest: digest, now: Clock.now()) }
+      record(&state) { $0.recordFailure(error.description, digest: digest, now: SystemClock.now()) }
       throw error
     }
     let reply = try exchange(&state, request: "register", body: body, digest: digest)
     switch reply.result {
     case .stored, .unchanged:
-      record(&state) { $0.recordAccepted(reply, digest: digest, by: server, now: Clock.now()) }
+      record(&state) { $0.recordAccepted(reply, digest: digest, by: server, now: SystemClock.now()) }
     case .pending, .refused:
       // A bound key is never pending (exchange handled the unbound ones) nor refused here.
       let message = "unexpected answer '\(reply.result.rawValue)' to register: \(reply.message)"
       record(&state) {
         $0.reply = reply
-        $0.recordFailure(message, digest: digest, now: Clock.now())
+        $0.recordFailure(message, digest: digest, now: SystemClock.now())
       }
       throw .server(message)
     }
@@ -110,7 +110,7 @@ public struct Sync: Sendable {
   ) throws(ClientError) -> RegistrationReply {
     let reply: RegistrationReply
     do { reply = try transport.send(request: request, body: body) } catch {
-      record(&state) { $0.recordFailure(error.description, digest: digest, now: Clock.now()) }
+      record(&state) { $0.recordFailure(error.description, digest: digest, now: SystemClock.now()) }
       throw error
     }
     if !reply.enrolled {
@@ -123,7 +123,7 @@ public struct Sync: Sendable {
       let message = "refused: \(reply.message.isEmpty ? "no reason given" : reply.message)"
       record(&state) {
         $0.reply = reply
-        $0.recordFailure(message, digest: digest, now: Clock.now())
+        $0.recordFailure(message, digest: digest, now: SystemClock.now())
       }
       throw .server(message)
     }
@@ -139,7 +139,7 @@ public struct Sync: Sendable {
   /// is filed again, so its administrator only has to accept it; a request of this client that
   /// vanished (rejected) is not. Returns only when the key is bound again.
   private func notEnrolled(_ reply: RegistrationReply, _ state: inout ClientState, digest: String) throws(ClientError) {
-    let now = Clock.now()
+    let now = SystemClock.now()
     let server = transport.destination
     let knewThisHost = state.enrolledWith == server || state.acceptedBy == server
     // Whatever the server held of this host is gone: the next change is sent in full.
@@ -198,7 +198,7 @@ public struct Sync: Sendable {
     let lock = store.lock()
     defer { if let lock { close(lock) } }
     var state = loadState()
-    let now = Clock.now()
+    let now = SystemClock.now()
     let reply: RegistrationReply
     do { reply = try Enrollment(sync: self).file(ticket: ticket) } catch {
       record(&state) { $0.recordFailure(error.description, digest: nil, now: now) }
@@ -240,8 +240,8 @@ public struct Sync: Sendable {
     let store = StateStore(directory: paths.stateDirectory)
     guard let lock = store.tryLock("await.lock") else { return }
     defer { close(lock) }
-    let deadline = Clock.monotonic() + Double(acceptanceWindow)
-    while Clock.monotonic() < deadline {
+    let deadline = SystemClock.monotonic() + Double(acceptanceWindow)
+    while SystemClock.monotonic() < deadline {
       sleep(acceptancePollInterval)
       guard let configuration = try? ClientConfiguration.load(paths.configuration), configuration.isConfigured else { return }
       let sync = Sync(paths: paths, configuration: configuration)
@@ -292,7 +292,7 @@ public struct Sync: Sendable {
       var noted = state
       if noted.lastError == nil {
         noted.lastError = error.description
-        noted.lastErrorTime = Clock.now()
+        noted.lastErrorTime = SystemClock.now()
       } else {
         noted.lastError! += "; and the state could not be saved: \(error.description)"
       }

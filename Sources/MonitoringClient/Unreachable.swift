@@ -43,7 +43,7 @@ public struct Unreachable: Sendable, Equatable, CustomStringConvertible {
   /// `ssh: Could not resolve hostname H: REASON`), or nil when the connection was made.
   public static func fromSSH(_ stderr: String, host: String, port: Int, connectTimeout: Int) -> Unreachable? {
     for line in stderr.split(whereSeparator: \.isNewline).reversed() {
-      let text = line.trimmingSpace
+      let text = line.trimmingWhitespace
       let reason = text.split(separator: ": ", omittingEmptySubsequences: false).last.map(String.init) ?? ""
       if text.contains("Could not resolve hostname") {
         return Unreachable(cause: .unresolved, detail: reason, host: host, port: port, connectTimeout: connectTimeout)
@@ -74,10 +74,10 @@ public struct Unreachable: Sendable, Equatable, CustomStringConvertible {
     var list: UnsafeMutablePointer<addrinfo>?
     let resolved = getaddrinfo(host, String(port), &hints, &list)
     guard resolved == 0, let first = list else {
-      return result(.unresolved, resolved == EAI_SYSTEM ? StateStore.errorText() : String(cString: gai_strerror(resolved)))
+      return result(.unresolved, resolved == EAI_SYSTEM ? errnoText() : String(cString: gai_strerror(resolved)))
     }
     defer { freeaddrinfo(list) }
-    let deadline = Clock.monotonic() + Double(connectTimeout)
+    let deadline = SystemClock.monotonic() + Double(connectTimeout)
     var failure: Unreachable?
     var entry: UnsafeMutablePointer<addrinfo>? = first
     while let address = entry?.pointee {
@@ -92,7 +92,7 @@ public struct Unreachable: Sendable, Equatable, CustomStringConvertible {
           var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
           var waited: Int32
           repeat {
-            let remaining = max(0, deadline - Clock.monotonic())
+            let remaining = max(0, deadline - SystemClock.monotonic())
             waited = poll(&ready, 1, Int32(remaining * 1000))
           } while waited < 0 && errno == EINTR
           if waited == 0 {
@@ -115,7 +115,7 @@ public struct Unreachable: Sendable, Equatable, CustomStringConvertible {
         }
       // The first address's reason counts; a later one is tried only while time is left.
       if failure == nil { failure = result(cause, detail) }
-      if Clock.monotonic() >= deadline { break }
+      if SystemClock.monotonic() >= deadline { break }
     }
     return failure ?? result(.other, "no usable address")
   }

@@ -48,17 +48,8 @@ do { settings = try ServerSettings.load(configPath) } catch {
   reply(RegistrationReply(host: "", result: .refused, message: "server misconfigured; the administrator sees why"), 2)
 }
 umask(0o027)
-let request = Environment.get("SSH_ORIGINAL_COMMAND")?.trimmingCharacters()
+let request = Environment.get("SSH_ORIGINAL_COMMAND")?.trimmingWhitespace
 let (answer, status) = Receiver(settings: settings, backend: NagiosBackend()).handle(request: request, identity: identity) {
   BoundedInput.read(0, limit: RegistrationPayload.maximumSize)
 }
 reply(answer, status)
-
-extension String {
-  func trimmingCharacters() -> String {
-    var s = Substring(self)
-    while s.first == " " { s.removeFirst() }
-    while s.last == " " { s.removeLast() }
-    return String(s)
-  }
-}

@@ -31,7 +31,7 @@ private func runKeygen(_ key: String) throws -> String {
     #expect(configuration.exclude == ["apache2", "nginx.conf", "smtp"])
     #expect(configuration.host == "b.example.org")
     #expect(configuration.connectTimeout == 3 && configuration.timeout == 9)
-    #expect(HostKey.Pin(configuration.serverKey!)?.fingerprint.hasPrefix("SHA256:") == true)
+    #expect(SSHPublicKey.Pin(configuration.serverKey!)?.fingerprint.hasPrefix("SHA256:") == true)
     #expect(configuration.warnings.isEmpty)
   }
 
@@ -61,9 +61,6 @@ private func runKeygen(_ key: String) throws -> String {
   @Test func fingerprintsMatchSshKeygen() throws {
     let key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test"
     let result = try runKeygen(key)
-    #expect(result.contains(HostKey(line: key)!.fingerprint))
-    #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-    #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    #expect(SHA256.hex(Array(repeating: 0x61, count: 1_000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    #expect(result.contains(SSHPublicKey(line: key)!.fingerprint))
   }
 }

@@ -45,7 +45,7 @@ import Glibc
 
   /// What auto-monitor-server-nagios announces: the fingerprint as `hostkey`, not the key.
   @Test func takesAnAnnouncedFingerprint() {
-    let fingerprint = HostKey(line: Self.key)!.fingerprint
+    let fingerprint = SSHPublicKey(line: Self.key)!.fingerprint
     let found = Discovery.parse(
       "=;lo;IPv4;auto-monitor\\032on\\032nagios;_auto-monitor._tcp;local;nagios.local;198.18.0.1;22;\"hostkey=\(fingerprint)\" \"user=automon\"\n")
     #expect(found.count == 1)
@@ -66,7 +66,7 @@ import Glibc
     #expect(found.count == 2)
     #expect(found[0].name == "auto-monitor on nagios")
     #expect(found[0].hostName == "nagios.local" && found[0].address == "198.18.0.1" && found[0].port == 22 && found[0].user == "automon")
-    #expect(found[0].fingerprint == HostKey(line: Self.key)!.fingerprint)
+    #expect(found[0].fingerprint == SSHPublicKey(line: Self.key)!.fingerprint)
     #expect(found[0].configurationLines == "server = nagios.local\nport = 22\nuser = automon\nserver_key = \(Self.key)\n")
   }
 
@@ -142,6 +142,6 @@ import Glibc
     let server = try #require(found.first { ($0["name"] as? String)?.hasPrefix("auto-monitor test") == true }, "\(result.stdout)\(result.stderr)\(log)")
     #expect(server["port"] as? Int == 2222)
     #expect(server["user"] as? String == "automon")
-    #expect(server["fingerprint"] as? String == HostKey(line: Self.key)!.fingerprint)
+    #expect(server["fingerprint"] as? String == SSHPublicKey(line: Self.key)!.fingerprint)
   }
 }

@@ -65,7 +65,7 @@ enum HTTPCheck {
       if count > maxHeaders { throw CheckFailure(.critical, "more than \(maxHeaders) header lines in the HTTP reply") }
       guard let colon = header.firstIndex(of: ":") else { continue }
       let name = header[..<colon].lowercased()
-      let value = header[header.index(after: colon)...].trimmingSpaces()
+      let value = header[header.index(after: colon)...].trimmingWhitespace
       switch name {
       case "content-length":
         guard let length = decimal(value), contentLength == nil || contentLength == length else {
@@ -74,7 +74,7 @@ enum HTTPCheck {
         contentLength = length
       case "location": location = value
       case "transfer-encoding":
-        chunked = value.lowercased().split(separator: ",").last?.trimmingSpaces() == "chunked"
+        chunked = value.lowercased().split(separator: ",").last?.trimmingWhitespace == "chunked"
       default: break
       }
     }
@@ -96,7 +96,7 @@ enum HTTPCheck {
     var size = 0
     while size < bodyLimit {
       let line = try stream.expectLine("the next HTTP chunk")
-      let digits = line.prefix { $0 != ";" }.trimmingSpaces()
+      let digits = line.prefix { $0 != ";" }.trimmingWhitespace
       guard !digits.isEmpty, digits.utf8.count <= 15, let length = Int(digits, radix: 16), length >= 0,
             digits.utf8.allSatisfy({ $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "+") }) else {
         throw CheckFailure(.critical, "invalid chunk size in the HTTP reply: '\(line.prefix(40))'")
@@ -116,14 +116,5 @@ enum HTTPCheck {
       if wanted == length { _ = try stream.expectLine("the end of an HTTP chunk") }
     }
     return size
-  }
-}
-
-extension StringProtocol {
-  func trimmingSpaces() -> String {
-    var s = Substring(self)
-    while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-    while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
-    return String(s)
   }
 }

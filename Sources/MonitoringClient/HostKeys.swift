@@ -1,4 +1,0 @@
-@_exported import SSHKeys
-
-/// The server's ssh host key, as the client pins it (`server_key`).
-public typealias HostKey = SSHPublicKey
