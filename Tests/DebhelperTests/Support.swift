@@ -10,17 +10,8 @@ enum Tree {
   static let fixtures = root.appendingPathComponent("Tests/DebhelperTests/Fixtures")
   static let reference = root.appendingPathComponent("Tests/DebhelperTests/Reference")
 
-  /// The dh_monitoringinfo binary of this build: next to the test bundle, else .build/debug.
-  static let binary: String = {
-    let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    var dir = runner.deletingLastPathComponent()
-    for _ in 0..<3 {
-      let candidate = dir.appendingPathComponent("dh_monitoringinfo").path
-      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-      dir = dir.deletingLastPathComponent()
-    }
-    return root.appendingPathComponent(".build/debug/dh_monitoringinfo").path
-  }()
+  /// The dh_monitoringinfo binary of this build.
+  static let binary = BuildPaths.executable("dh_monitoringinfo").path
 
   /// An environment for running debhelper against the tools in this tree: the wrapper and the
   /// addon first on the search paths, and no stray DH_* / DEB_* settings from the caller.
@@ -136,10 +127,6 @@ struct BuiltPackages {
   }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}
 
 /// Runs `dpkg-buildpackage -us -uc -b -d` in `source` (whose parent receives the .debs).
 func buildPackage(_ source: URL, extraEnvironment: [String: String] = [:]) throws -> BuiltPackages {

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import Testing
 
 // A source package built with dpkg-buildpackage and dh_monitoringinfo (the
@@ -44,9 +45,8 @@ struct DhBuildTests {
   /// dpkg-buildpackage with lintian (our include dir) as the check command.
   func build(_ prepare: (URL) throws -> Void = { _ in }) throws -> Build {
     let fm = FileManager.default
-    let work = fm.temporaryDirectory.appendingPathComponent("mi-dh-build-\(UUID().uuidString)")
+    let work = try temporaryDirectory("mi-dh-build")
     let tree = work.appendingPathComponent("mi-dh-clean")
-    try fm.createDirectory(at: work, withIntermediateDirectories: true)
     try fm.copyItem(at: Self.source, to: tree)
     try fm.setAttributes(
       [.posixPermissions: 0o755], ofItemAtPath: tree.appendingPathComponent("debian/rules").path)

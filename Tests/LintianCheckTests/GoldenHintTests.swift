@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import Testing
 
 // Golden-hint tests in lintian's own style. Each directory Cases/NAME holds
@@ -68,9 +69,7 @@ final class LintianRuns: Sendable {
     var runs: [LinterMode: LintianRun] = [:]
     var failure: String?
     do {
-      let work = FileManager.default.temporaryDirectory
-        .appendingPathComponent("mi-lintian-\(UUID().uuidString)")
-      try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+      let work = try temporaryDirectory("mi-lintian")
       defer { try? FileManager.default.removeItem(at: work) }
       for mode in LinterMode.allCases {
         let cases = Case.all.filter { $0.mode == mode }

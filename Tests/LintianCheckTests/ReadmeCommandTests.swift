@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import Testing
 
 // The lintian commands README.md shows under "### By hand", run as written (our include dir
@@ -20,8 +21,7 @@ struct ReadmeCommandTests {
   @Test func byHandCommandsRunCleanly() throws {
     let commands = try Self.byHandCommands()
     #expect(commands.count >= 3, "\(commands)")
-    let work = FileManager.default.temporaryDirectory.appendingPathComponent("mi-readme-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let work = try temporaryDirectory("mi-readme")
     defer { try? FileManager.default.removeItem(at: work) }
     let testCase = try #require(Case.all.first { $0.name == "mi-clean" })
     let deb = try buildPackage(testCase, in: work)

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import Testing
 
 // Our check on source packages: fragments in debian/ that dh_monitoringinfo never installs
@@ -27,9 +28,8 @@ struct SourcePackageTests {
   /// A full build (source and binaries) of SourcePackages/NAME with the tools of this tree.
   static func build(_ name: String) throws -> Build {
     let fm = FileManager.default
-    let work = fm.temporaryDirectory.appendingPathComponent("mi-src-build-\(UUID().uuidString)")
+    let work = try temporaryDirectory("mi-src-build")
     let tree = work.appendingPathComponent(name)
-    try fm.createDirectory(at: work, withIntermediateDirectories: true)
     try fm.copyItem(at: Paths.testsDir.appendingPathComponent("SourcePackages/\(name)"), to: tree)
     try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tree.appendingPathComponent("debian/rules").path)
     var env = try lintianEnvironment(mode: .built, home: work)

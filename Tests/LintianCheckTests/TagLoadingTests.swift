@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import MonitoringInfo
 import Testing
 
@@ -31,9 +32,7 @@ struct TagLoadingTests {
   @Test func profileRunsOurCheckWithDebiansChecks() throws {
     // --profile monitoring-info (Extends: debian/main) without --check-part:
     // our hint and Debian's own hints both show up.
-    let work = FileManager.default.temporaryDirectory
-      .appendingPathComponent("mi-lintian-profile-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let work = try temporaryDirectory("mi-lintian-profile")
     defer { try? FileManager.default.removeItem(at: work) }
     let testCase = try #require(Case.all.first { $0.name == "mi-trigger-missing" })
     let deb = try buildPackage(testCase, in: work)

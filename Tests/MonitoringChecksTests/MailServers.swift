@@ -32,7 +32,7 @@ final class MailServers {
     }
     try "\(MailServers.user):{PLAIN}\(MailServers.password)\n".write(toFile: "\(dir)/passwd", atomically: true, encoding: .utf8)
     servers.append(try Server("dovecot", "/usr/sbin/dovecot", ["-F", "-c", "\(dir)/dovecot.conf"], port: imap, directory: dir))
-    for p in [imaps, pop3, pop3s] where !waitListening(p) { throw TestError(description: "dovecot port \(p)") }
+    for p in [imaps, pop3, pop3s] where !waitListening(p) { throw TestFailure("dovecot port \(p)") }
     servers.append(try Server("exim4", "/usr/sbin/exim4", ["-C", "\(dir)/exim4.conf", "-bdf", "-q5s"], port: smtp, directory: dir))
   }
 

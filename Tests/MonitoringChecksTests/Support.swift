@@ -22,10 +22,9 @@ enum Paths {
   static let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
 }
 
-/// A fresh directory under the system temp dir; removed when the process exits.
+/// A fresh directory (TestKit's temporaryDirectory), removed when the process exits.
 func makeTempDirectory(_ tag: String) throws -> String {
-  let path = NSTemporaryDirectory() + "mi-plugin-\(tag)-\(UUID().uuidString.prefix(8))"
-  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  let path = try temporaryDirectory("mi-plugin-\(tag)").path
   TempDirectories.shared.add(path)
   return path
 }
@@ -61,7 +60,6 @@ func boundSocket(udp: Bool) -> (descriptor: Int32, port: Int) {
   return (fd, Int(UInt16(bigEndian: addr.sin_port)))
 }
 
-struct TestError: Error, CustomStringConvertible { var description: String }
 
 /// Starts a program with posix_spawn: stdout and stderr to a file, stdin from a file, an
 /// empty signal mask and default dispositions (the test process blocks signals, and
@@ -90,7 +88,7 @@ func spawn(_ executable: String, _ arguments: [String], output: String, input: S
   defer { env.forEach { free($0) } }
   var pid: pid_t = 0
   let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, env)
-  guard rc == 0 else { throw TestError(description: "cannot start \(executable): \(String(cString: strerror(rc)))") }
+  guard rc == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(rc)))") }
   return pid
 }
 
@@ -123,7 +121,7 @@ final class Server {
         stopped = waitpid(pid, &status, WNOHANG) != 0
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         stop()
-        throw TestError(description: "\(name) did not start on port \(port): \(output)")
+        throw TestFailure("\(name) did not start on port \(port): \(output)")
       }
       usleep(20_000)
     }

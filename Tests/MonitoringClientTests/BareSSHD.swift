@@ -65,7 +65,7 @@ final class BareSSHD {
         kill(late, SIGKILL)
       }
       let log = (try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? ""
-      throw BareSSHDError(message: "sshd did not start (status \(started.status)): \(started.stderr)\(log)")
+      throw TestFailure("sshd did not start (status \(started.status)): \(started.stderr)\(log)")
     }
     self.pid = pid
   }
@@ -76,5 +76,4 @@ final class BareSSHD {
     if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
   }
 
-  struct BareSSHDError: Error { var message: String }
 }

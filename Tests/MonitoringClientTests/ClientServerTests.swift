@@ -39,9 +39,9 @@ final class ClientServerRig {
   /// blocks its monitor thread in waitpid, hanging every later runProgram of the test process.
   func startSSHD() throws {
     let started = try runProgram("/usr/sbin/sshd", ["-f", sshd.directory.path + "/sshd_config", "-E", sshd.log])
-    guard started.succeeded else { throw TestServerError("sshd: \(started.stderr)") }
+    guard started.succeeded else { throw TestFailure("sshd: \(started.stderr)") }
     guard waitUntil(seconds: 10, { sshdPID != nil && isListening(sshd.port) }) else {
-      throw TestServerError("sshd did not listen on \(sshd.port)")
+      throw TestFailure("sshd did not listen on \(sshd.port)")
     }
   }
 
@@ -105,7 +105,7 @@ final class ClientServerRig {
   func reinstallServer() throws {
     try FileManager.default.removeItem(atPath: server.stateDirectory)
     let setup = try server.runAdmin(["setup"])
-    guard setup.succeeded else { throw TestServerError("setup: \(setup.stderr)") }
+    guard setup.succeeded else { throw TestFailure("setup: \(setup.stderr)") }
   }
 
   /// Pretends the server last confirmed the registration `seconds` ago.
@@ -191,13 +191,13 @@ final class ClientServerRig {
     ])
     let trigger = try rig.client(["--trigger"])
     #expect(trigger.status == 0 && trigger.stdout.isEmpty && trigger.stderr.isEmpty)
-    #expect(eventually(15) { rig.registered?["apache2"] != nil }, "\(root.state ?? "")")
+    #expect(waitUntil(seconds: 15) { rig.registered?["apache2"] != nil }, "\(root.state ?? "")")
 
     // deregister: the server forgets the host (and its key); the client does not enroll again
     // unasked.
     let deregister = try rig.client(["deregister"])
     #expect(deregister.status == 0, "\(deregister.stderr)")
-    #expect(eventually(5) { rig.registered == nil || rig.registered == [:] })
+    #expect(waitUntil(seconds: 5) { rig.registered == nil || rig.registered == [:] })
     let count = rig.sshCount
     let afterwards = try rig.client([])
     #expect(afterwards.status == 1 && afterwards.stderr.contains("not enrolled"), "\(afterwards.stdout)\(afterwards.stderr)")
@@ -252,7 +252,7 @@ final class ClientServerRig {
     let start = Date()
     let trigger = try rig.client(["--trigger"])
     #expect(trigger.status == 0 && Date().timeIntervalSince(start) < 1)
-    #expect(eventually(15) { rig.root.state?.contains("Connection refused") == true }, "\(rig.root.state ?? "")")
+    #expect(waitUntil(seconds: 15) { rig.root.state?.contains("Connection refused") == true }, "\(rig.root.state ?? "")")
     #expect(try rig.client(["--status"]).stdout.contains("Connection refused"))
 
     // Back up: the next retry converges.
@@ -367,7 +367,7 @@ final class ClientServerRig {
     #expect(try rig.server.runAdmin(["accept", rig.host]).succeeded)
     try rig.makeRetryDue()
     _ = try rig.client(["--retry"])
-    #expect(eventually(10) { rig.registered == ["apache2": [:]] })
+    #expect(waitUntil(seconds: 10) { rig.registered == ["apache2": [:]] })
     let after = try #require(parseJSON(try rig.client(["--status", "--json"]).stdout))
     #expect(after["enrollment"] as? String == "enrolled", "\(after)")
     #expect(after["forgotten_by_server"] is NSNull, "\(after)")
@@ -422,11 +422,11 @@ final class ClientServerRig {
     #expect(rig.registered == nil)
     #expect(try rig.server.runAdmin(["accept", rig.host]).succeeded)
     let accepted = Date()
-    #expect(eventually(20) { rig.registered == ["apache2": [:]] })
+    #expect(waitUntil(seconds: 20) { rig.registered == ["apache2": [:]] })
     let elapsed = Date().timeIntervalSince(accepted)
     print("accept to registration: \(String(format: "%.1f", elapsed)) s")
     #expect(elapsed < 8, "\(elapsed) s from accept to registration")
-    #expect(eventually(5) { parseJSON((try? rig.client(["--status", "--json"]).stdout) ?? "")?["last_error"] is NSNull })
+    #expect(waitUntil(seconds: 5) { parseJSON((try? rig.client(["--status", "--json"]).stdout) ?? "")?["last_error"] is NSNull })
   }
 
   @Test func aPendingEnrollmentIsRetriedAtAFixedInterval() throws {

@@ -119,7 +119,7 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
     #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty)
     #expect(held < 1.0, "the trigger held its caller \(held) s")
     // ssh's connect timeout covers the banner; the total timeout whatever comes after.
-    #expect(eventually(15) { root.state?.contains("timed out") == true || root.state?.contains("(timeout)") == true }, "state: \(root.state ?? "none")")
+    #expect(waitUntil(seconds: 15) { root.state?.contains("timed out") == true || root.state?.contains("(timeout)") == true }, "state: \(root.state ?? "none")")
     let status = try root.run(["--status", "--json"])
     let json = try #require(parseJSON(status.stdout))
     #expect((json["last_error"] as? String)?.contains("automon@127.0.0.1:\(server.port)") == true)
@@ -143,7 +143,7 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
     usleep(1_500_000)
     #expect(root.state == nil || root.state?.contains("Connection refused") == false, "synced while dpkg held its lock")
     close(descriptor)  // dpkg is done
-    #expect(eventually(10) { root.state?.contains("Connection refused") == true }, "state: \(root.state ?? "none")")
+    #expect(waitUntil(seconds: 10) { root.state?.contains("Connection refused") == true }, "state: \(root.state ?? "none")")
   }
 
   @Test func serverDownIsRecordedAndTheRetryWaitsForItsBackoff() throws {

@@ -47,7 +47,7 @@ import Glibc
         try "rm_conffile /etc/monitoring-info/mi-producer.conf 3.0~\n".write(toFile: source + "/debian/mi-producer.maintscript", atomically: true, encoding: .utf8)
       }
       let built = try runProgram("dpkg-buildpackage", ["-us", "-uc", "-b", "-d"], environment: environment(), directory: URL(fileURLWithPath: source))
-      guard built.succeeded else { throw TestServerError("build \(version): \(built.stdout)\(built.stderr)") }
+      guard built.succeeded else { throw TestFailure("build \(version): \(built.stdout)\(built.stderr)") }
       debs[version] = build + "/mi-producer_\(version)_all.deb"
     }
     return debs
@@ -74,7 +74,7 @@ import Glibc
     chmod(tree + "/DEBIAN/postinst", 0o755)
     let deb = directory + "/mi-client-test_1.0_all.deb"
     let built = try runProgram("dpkg-deb", ["--root-owner-group", "-b", tree, deb])
-    guard built.succeeded else { throw TestServerError("dpkg-deb: \(built.stderr)") }
+    guard built.succeeded else { throw TestFailure("dpkg-deb: \(built.stderr)") }
     return deb
   }
 
@@ -99,7 +99,7 @@ import Glibc
       #expect(result.succeeded, "dpkg \(arguments): \(result.stdout)\(result.stderr)")
     }
     func registration(becomes expected: [String: [String: String]], _ step: String) {
-      #expect(eventually(20) { rig.registered == expected }, "\(step): \(String(describing: rig.registered)) state: \(root.state ?? "")")
+      #expect(waitUntil(seconds: 20) { rig.registered == expected }, "\(step): \(String(describing: rig.registered)) state: \(root.state ?? "")")
     }
     let pop3A = ["port": "1110", "username": "probe", "password": "secret"]
     let pop3B = ["port": "2110", "username": "probe", "password": "secret"]

@@ -91,15 +91,6 @@ final class TempDirectories: @unchecked Sendable {
 
 func conffile(_ name: String) -> String { "/etc/monitoring-info/\(name).conf" }
 
-/// Waits up to `seconds` for `condition`; true when it held.
-func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-  let deadline = Date().addingTimeInterval(seconds)
-  while Date() < deadline {
-    if condition() { return true }
-    usleep(20_000)
-  }
-  return condition()
-}
 
 func parseJSON(_ text: String) -> [String: Any]? {
   (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import MonitoringInfo
 import Testing
 
@@ -16,9 +17,7 @@ import Testing
   }
 
   func scratch() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("mi-hostile-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try temporaryDirectory("mi-hostile")
   }
 
   @Test func fifoArgumentIsRefusedNotWaitedOn() throws {

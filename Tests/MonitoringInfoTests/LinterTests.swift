@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import MonitoringInfo
 import Testing
 
@@ -6,8 +7,7 @@ import Testing
   /// Enough files that the linter spreads them over threads; the report must still be in
   /// file-name order and the same as one file at a time.
   @Test func manyFilesGiveTheSameReportAsOneAtATime() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mi-many-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try temporaryDirectory("mi-many")
     defer { try? FileManager.default.removeItem(at: directory) }
     for index in 0..<1_200 {
       let text = index % 7 == 0 ? "[s\(index)]\ntype = htp\n" : "[s\(index % 1_000)]\ntype = tcp\nport = \(index + 1)\n"

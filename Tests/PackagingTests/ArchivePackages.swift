@@ -26,14 +26,14 @@ enum ArchivePackages {
     return try plan.split(separator: "\n").filter { $0.hasPrefix("Inst ") }.map { line in
       let name = line.split(separator: " ")[1]
       guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else {
-        throw PackagingFailure("cannot read apt-get's plan: \(line)")
+        throw TestFailure("cannot read apt-get's plan: \(line)")
       }
       let words = line[line.index(after: open)..<close].split(separator: " ")
       let version = words.first!.replacingOccurrences(of: ":", with: "%3a")
       let architecture = words.last!.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
       let file = cache.appendingPathComponent("\(name)_\(version)_\(architecture).deb")
       guard FileManager.default.fileExists(atPath: file.path) else {
-        throw PackagingFailure("apt-get --download-only left no \(file.lastPathComponent) in \(cache.path)")
+        throw TestFailure("apt-get --download-only left no \(file.lastPathComponent) in \(cache.path)")
       }
       return file
     }

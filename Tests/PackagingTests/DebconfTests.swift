@@ -164,6 +164,6 @@ func onTerminal(_ command: [String], environment: [String: String], input: Strin
   merged.merge(environment) { $1 }
   // A question nobody answers must fail the test, not hang it.
   let result = try runProgram("python3", ["-c", driver, "timeout", "300"] + command, environment: merged, stdin: Data(input.utf8))
-  guard result.succeeded else { throw PackagingFailure("\(command.joined(separator: " ")) on a terminal exited \(result.status):\n\(result.stdout)\(result.stderr)") }
+  guard result.succeeded else { throw TestFailure("\(command.joined(separator: " ")) on a terminal exited \(result.status):\n\(result.stdout)\(result.stderr)") }
   return result.stdout
 }

@@ -59,7 +59,7 @@ enum PackageBuild {
     let changelog = source.appendingPathComponent("debian/changelog")
     let original = try String(contentsOf: changelog, encoding: .utf8)
     guard let open = original.firstIndex(of: "("), let close = original.firstIndex(of: ")") else {
-      throw PackagingFailure("debian/changelog: no version on the first line")
+      throw TestFailure("debian/changelog: no version on the first line")
     }
     let version = String(original[original.index(after: open)..<close])
     let previousVersion = version + "~prev1"
@@ -70,7 +70,7 @@ enum PackageBuild {
       // and manual pages carry the entry's version (debian/rules refuses them otherwise).
       try text.write(to: changelog, atomically: true, encoding: .utf8)
       let generated = try runProgram(BuildPaths.executable("generate-reference").path, [], directory: source)
-      guard generated.succeeded else { throw PackagingFailure("generate-reference (\(label)): \(generated.stderr)") }
+      guard generated.succeeded else { throw TestFailure("generate-reference (\(label)): \(generated.stderr)") }
       // A build directory per version: each stays up to date with its own Version.swift.
       let scratch = root.appendingPathComponent(".build/packaging/swift-\(label)")
       let log = work.appendingPathComponent("\(label).log")
@@ -79,7 +79,7 @@ enum PackageBuild {
         ["SRC": source.path, "LOG": log.path, "MONITORING_INFO_SWIFT_SCRATCH": scratch.path])
       guard status.trimmingCharacters(in: .whitespacesAndNewlines) == "0" else {
         let tail = (try? String(contentsOf: log, encoding: .utf8))?.split(separator: "\n").suffix(40).joined(separator: "\n") ?? ""
-        throw PackagingFailure("dpkg-buildpackage (\(label)) failed; log \(log.path):\n\(tail)")
+        throw TestFailure("dpkg-buildpackage (\(label)) failed; log \(log.path):\n\(tail)")
       }
       let output = work.appendingPathComponent(label)
       try shell("mkdir -p \"$OUT\" && mv \"$WORK\"/*.deb \"$WORK\"/*.changes \"$WORK\"/*.buildinfo \"$OUT\"/", ["OUT": output.path, "WORK": work.path])
@@ -90,10 +90,6 @@ enum PackageBuild {
   }
 }
 
-struct PackagingFailure: Error, CustomStringConvertible {
-  let description: String
-  init(_ description: String) { self.description = description }
-}
 
 /// Runs `script` with /bin/sh, the variables added to this process' environment; returns stdout
 /// and throws with stderr when the script fails.
@@ -103,7 +99,7 @@ func shell(_ script: String, _ variables: [String: String], stdin: String? = nil
   environment.merge(variables) { $1 }
   let result = try runProgram("/bin/sh", ["-c", script], environment: environment, stdin: stdin.map { Data($0.utf8) })
   guard result.succeeded else {
-    throw PackagingFailure("`\(script)` exited \(result.status):\n\(result.stdout)\(result.stderr)")
+    throw TestFailure("`\(script)` exited \(result.status):\n\(result.stdout)\(result.stderr)")
   }
   return result.stdout
 }

@@ -23,7 +23,7 @@ import TestKit
     environment["TESTHOST_DIR"] = directory
     let result = try runProgram(tool, arguments, environment: environment, stdin: stdin.map { Data($0.utf8) })
     guard result.succeeded else {
-      throw PackagingFailure("testhost \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+      throw TestFailure("testhost \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
     }
     return result.stdout
   }

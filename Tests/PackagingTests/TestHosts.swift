@@ -22,7 +22,7 @@ final class TestHosts: @unchecked Sendable {
     environment["TESTHOST_SHARE"] = Self.shared
     let result = try runProgram(Self.tool, arguments, environment: environment, stdin: stdin.map { Data($0.utf8) })
     guard result.succeeded else {
-      throw PackagingFailure("testhost \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stdout)\(result.stderr)")
+      throw TestFailure("testhost \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.stdout)\(result.stderr)")
     }
     return result.stdout
   }

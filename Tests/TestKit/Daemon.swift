@@ -33,7 +33,7 @@ public final class Daemon: @unchecked Sendable {
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
     let status = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
-    guard status == 0 else { throw TestServerError("cannot start \(path): \(String(cString: strerror(status)))") }
+    guard status == 0 else { throw TestFailure("cannot start \(path): \(String(cString: strerror(status)))") }
     self.pid = pid
   }
 

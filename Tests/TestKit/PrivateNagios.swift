@@ -59,7 +59,7 @@ public final class PrivateNagios: @unchecked Sendable {
       if pid != nil, FileManager.default.fileExists(atPath: objectCache) { return }
       usleep(25_000)
     }
-    throw TestServerError("nagios4 did not start: \((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")")
+    throw TestFailure("nagios4 did not start: \((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")")
   }
 
   public var pid: Int32? {
@@ -105,10 +105,7 @@ public final class PrivateNagios: @unchecked Sendable {
   deinit { stop() }
 }
 
-public struct TestServerError: Error, CustomStringConvertible {
-  public var description: String
-  public init(_ description: String) { self.description = description }
-}
+
 
 /// SIGTERM, then SIGKILL when the process has not gone within 5 s.
 public func stopProcess(_ pid: Int32) {

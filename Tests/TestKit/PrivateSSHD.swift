@@ -44,7 +44,7 @@ public final class PrivateSSHD: @unchecked Sendable {
       """
     try config.write(toFile: directory.path + "/sshd_config", atomically: true, encoding: .utf8)
     let check = try runProgram("/usr/sbin/sshd", ["-t", "-f", directory.path + "/sshd_config"])
-    guard check.succeeded else { throw TestServerError("sshd -t: \(check.stderr)") }
+    guard check.succeeded else { throw TestFailure("sshd -t: \(check.stderr)") }
   }
 
   public func start() throws {
@@ -53,7 +53,7 @@ public final class PrivateSSHD: @unchecked Sendable {
       if !PortAllocator.isFree(port, type: SOCK_STREAM) { return }
       usleep(25_000)
     }
-    throw TestServerError("sshd did not listen on \(port)")
+    throw TestFailure("sshd did not listen on \(port)")
   }
 
   public func stop() {

@@ -35,7 +35,7 @@ public final class PrivateServer: @unchecked Sendable {
     for path in [directory.path, directory.path + "/etc", directory.path + "/bin"] { chmod(path, 0o755) }
     for program in ["monitoring-info-receive", "check_monitoring_info"] {
       let copy = try runProgram("install", ["-m", "0755", BuildPaths.executable(program).path, directory.path + "/bin/" + program])
-      guard copy.succeeded else { throw TestServerError("cannot copy \(program): \(copy.stderr)") }
+      guard copy.succeeded else { throw TestFailure("cannot copy \(program): \(copy.stderr)") }
     }
     nagios = try PrivateNagios(directory: directory.appendingPathComponent("nagios"))
     let plugin = directory.path + "/bin/check_monitoring_info"
@@ -57,7 +57,7 @@ public final class PrivateServer: @unchecked Sendable {
       """.write(toFile: configPath, atomically: true, encoding: .utf8)
     for path in [configPath, templatesPath] { chmod(path, 0o644) }
     let setup = try runAdmin(["setup"])
-    guard setup.succeeded else { throw TestServerError("setup failed: \(setup.stderr)") }
+    guard setup.succeeded else { throw TestFailure("setup failed: \(setup.stderr)") }
     // Nagios reads the live generation through a link in its cfg_dir, as installed.
     try FileManager.default.createSymbolicLink(atPath: nagios.confD + "/auto-monitor", withDestinationPath: stateDirectory + "/nagios/live")
   }
@@ -68,7 +68,7 @@ public final class PrivateServer: @unchecked Sendable {
     let path = BuildPaths.packageRoot.appendingPathComponent("templates/server/nagios-templates.cfg").path
     let templates = try String(contentsOfFile: path, encoding: .utf8)
     guard let line = templates.split(separator: "\n").first(where: { $0.contains("command_line") && $0.contains("check_monitoring_info") })
-    else { throw TestServerError("\(path) defines no check_monitoring_info command") }
+    else { throw TestFailure("\(path) defines no check_monitoring_info command") }
     let command = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true).last!.trimmingCharacters(in: .whitespaces)
     return command.replacingOccurrences(of: "/usr/lib/nagios/plugins/check_monitoring_info", with: plugin)
   }
@@ -172,7 +172,7 @@ public enum TestAccount {
   public static func ensure() throws {
     if getpwnam(name) != nil { return }
     let add = try runProgram("useradd", ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/bin/sh", name])
-    guard add.succeeded || getpwnam(name) != nil else { throw TestServerError("useradd \(name): \(add.stderr)") }
+    guard add.succeeded || getpwnam(name) != nil else { throw TestFailure("useradd \(name): \(add.stderr)") }
     _ = try runProgram("usermod", ["-p", "*", name])
   }
 }
