@@ -140,7 +140,13 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
     hold.l_whence = Int16(SEEK_SET)
     #expect(fcntl(descriptor, F_SETLK, &hold) == 0)
     #expect(try root.run(["--trigger"]).status == 0)
-    usleep(1_500_000)
+    // Wait for the event, not a time: the detached sync has dpkg's lock file open and has
+    // asked about the lock several times (each wait between two questions is a context switch).
+    let lock = root.path + "/var/lib/dpkg/lock"
+    #expect(waitUntil(seconds: 10) { Self.processes(holdingOpen: lock).count == 1 }, "no detached sync waits on \(lock)")
+    if let waiter = Self.processes(holdingOpen: lock).first, let before = Self.voluntarySwitches(waiter) {
+      #expect(waitUntil(seconds: 10) { (Self.voluntarySwitches(waiter) ?? 0) >= before + 5 })
+    }
     #expect(root.state == nil || root.state?.contains("Connection refused") == false, "synced while dpkg held its lock")
     close(descriptor)  // dpkg is done
     #expect(waitUntil(seconds: 10) { root.state?.contains("Connection refused") == true }, "state: \(root.state ?? "none")")
@@ -438,5 +444,23 @@ struct Unreachable: Sendable, CustomStringConvertible {
       #expect(exit.contains(".TP\n\(status)\n"), "exit status \(status) missing from the page:\n\(exit)")
       #expect(help.contains(" \(status) "), "exit status \(status) missing from --help")
     }
+  }
+}
+
+extension CommandTests {
+  /// Processes other than this one with `path` open.
+  static func processes(holdingOpen path: String) -> [Int32] {
+    let own = getpid()
+    return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
+      pid != own && ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).contains { fd in
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")) == path
+      }
+    }
+  }
+
+  static func voluntarySwitches(_ pid: Int32) -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+    return status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
+      .flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) }
   }
 }
