@@ -62,6 +62,11 @@ public enum ClientCommand {
     switch invocation.action {
     case .enroll: return enroll(sync, ticket: invocation.ticket)
     case .deregister:
+      if invocation.printCommand {
+        let arguments = sync.transport.arguments(request: "deregister", knownHosts: sync.store.knownHostsPath)
+        StandardStream.output(arguments.map { $0 + "\n" }.joined())
+        return 0
+      }
       do {
         let reply = try sync.deregister()
         StandardStream.output("\(sync.host): \(reply.result.rawValue) by \(sync.transport.destination)\n")

@@ -11,6 +11,8 @@ public struct Invocation: Sendable, Equatable {
   public var root: String?
   public var json = false
   public var force = false
+  /// `deregister --print-command`: print ssh's arguments instead of running it.
+  public var printCommand = false
   public var ticket: String?
   public var timeout: Double = 3
 
@@ -19,7 +21,7 @@ public struct Invocation: Sendable, Equatable {
            monitoring-info-sync --trigger | --retry | --dry-run [--root DIR]
            monitoring-info-sync --status [--json] [--root DIR]
            monitoring-info-sync enroll [--ticket TICKET] [--root DIR]
-           monitoring-info-sync deregister [--root DIR]
+           monitoring-info-sync deregister [--print-command] [--root DIR]
            monitoring-info-sync discover [--json] [--timeout SECONDS]
 
     Registers this host's services, as the installed packages' /etc/monitoring-info/*.conf
@@ -47,7 +49,10 @@ public struct Invocation: Sendable, Equatable {
                     (--ticket from 'auto-monitor-server ticket HOST' binds it at once) and print
                     the key's fingerprint for the server's administrator. While the request is
                     pending the host asks every 5 s for 10 minutes and registers once accepted.
-      deregister    Ask the server to forget this host.
+      deregister    Ask the server to forget this host (its registration and its key).
+                    --print-command prints the arguments of the ssh command that does it, one
+                    per line, and sends nothing (the package keeps them for its purge, when
+                    this program is gone).
       discover      List registration servers announced over Avahi (_auto-monitor._tcp) with
                     their host-key fingerprints, as configuration lines to confirm.
 
@@ -96,6 +101,7 @@ public struct Invocation: Sendable, Equatable {
       case "--version": actions.append(.version)
       case "--json": invocation.json = true
       case "--force": invocation.force = true
+      case "--print-command": invocation.printCommand = true
       case "--root": invocation.root = try optionValue()
       case "--ticket": invocation.ticket = try optionValue()
       case "--timeout":
@@ -110,6 +116,7 @@ public struct Invocation: Sendable, Equatable {
     guard actions.count <= 1 else { throw .usage("choose one mode, not several (see --help)") }
     invocation.action = actions.first ?? .sync
     if invocation.ticket != nil && invocation.action != .enroll { throw .usage("--ticket goes with enroll") }
+    if invocation.printCommand && invocation.action != .deregister { throw .usage("--print-command goes with deregister") }
     if invocation.root == nil, let root = environment("DPKG_ROOT"), !root.isEmpty { invocation.root = root }
     return invocation
   }

@@ -424,7 +424,7 @@ struct Unreachable: Sendable, CustomStringConvertible {
     let synopsis = try Self.synopsis()
     #expect(synopsis == Self.usageLines(help), "\(synopsis)\n\(Self.usageLines(help))")
     for usage in ["monitoring-info-sync --status [--json] [--root DIR]", "monitoring-info-sync enroll [--ticket TICKET] [--root DIR]",
-      "monitoring-info-sync deregister [--root DIR]"]
+      "monitoring-info-sync deregister [--print-command] [--root DIR]"]
     {
       #expect(Self.usageLines(help).contains(usage), "\(usage)")
     }
@@ -462,5 +462,21 @@ extension CommandTests {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
     return status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
       .flatMap { Int($0.split(separator: ":").last!.trimmingCharacters(in: .whitespaces)) }
+  }
+}
+
+extension CommandTests {
+  /// The purge deregisters with the program's own ssh options: `--print-command` prints them.
+  @Test func deregisterPrintsTheSSHCommandItWouldRun() throws {
+    let root = try configuredRoot(port: 2222)
+    let printed = try root.run(["deregister", "--print-command"])
+    #expect(printed.status == 0 && printed.stderr.isEmpty, "\(printed.stderr)")
+    let arguments = printed.stdout.split(separator: "\n").map(String.init)
+    #expect(arguments.suffix(2) == ["127.0.0.1", "deregister"], "\(arguments)")
+    for option in ["BatchMode=yes", "StrictHostKeyChecking=yes", "HostKeyAlias=auto-monitor-server", "IdentitiesOnly=yes"] {
+      #expect(arguments.contains(option), "\(option) missing: \(arguments)")
+    }
+    #expect(arguments.contains(root.path + "/var/lib/auto-monitor-client/id_ed25519"))
+    #expect(try root.run(["--print-command"]).status == 64)
   }
 }
