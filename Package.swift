@@ -30,7 +30,7 @@ let package = Package(
       dependencies: ["MonitoringInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "generate-reference", dependencies: ["MonitoringInfo"]),
     // Shared by the test targets: running programs, build paths, golden files.
-    .target(name: "TestKit", path: "Tests/TestKit"),
+    .target(name: "TestKit", dependencies: ["SystemLayer"], path: "Tests/TestKit"),
     .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo", "TestKit"], exclude: ["Fixtures"]),
     // lintian check (lintian/): golden hints from real dpkg-deb + lintian runs
     .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo", "TestKit"], exclude: ["Cases", "SourcePackages"]),

@@ -153,7 +153,7 @@ public enum Subprocess {
 
   /// A child starts with no blocked signal and default handlers, whatever its parent (dpkg
   /// may run maintainer scripts with signals ignored) had.
-  static func resetSignals(_ attributes: inout posix_spawnattr_t) {
+  public static func resetSignals(_ attributes: inout posix_spawnattr_t) {
     var empty = sigset_t()
     sigemptyset(&empty)
     var all = sigset_t()

@@ -1,4 +1,5 @@
 import Foundation
+import SystemLayer
 
 #if canImport(Glibc)
   import Glibc
@@ -24,12 +25,7 @@ public final class Daemon: @unchecked Sendable {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t()
-    sigemptyset(&empty)
-    var all = sigset_t()
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setsigdefault(&attributes, &all)
+    Subprocess.resetSignals(&attributes)
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
     let status = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
