@@ -38,8 +38,8 @@ import TestKit
     try b.run("dpkg -i /tmp/build/allan-web_1.0_all.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
     let state = try a.run(waitForService(host: b.name, service: "allan-web", seconds: 60))
     let seconds = Date().timeIntervalSince(started)
-    let details = state == "0\n" ? "" : a.diagnostics(client: b)
-    #expect(state == "0\n", "allan-web on \(b.name): state \(state); \(details)")
+    let details = state == "OK\n" ? "" : a.diagnostics(client: b)
+    #expect(state == "OK\n", "allan-web on \(b.name): state \(state); \(details)")
     print("allan-web OK in Nagios on A \(String(format: "%.1f", seconds)) s after dpkg -i on B")
 
     // Brian: brian-web is excluded on B; it never reaches the server, not even after an upgrade.
@@ -140,17 +140,19 @@ import TestKit
     """
   }
 
-  /// Prints the service's current_state once Nagios has checked it (status.dat), or "timeout".
+  /// Prints the service's state once Nagios has checked it, as `auto-monitor-server show`
+  /// reports it from status.dat (OK, WARNING, CRITICAL, UNKNOWN), or "timeout".
   func waitForService(host: String, service: String, seconds: Int) -> String {
     """
     i=0
     while [ $i -lt \(seconds * 2) ]; do
-      state=$(awk 'BEGIN { RS = "}" } /servicestatus/ && /host_name=\(host)\\n/ && /service_description=\(service)\\n/ && /has_been_checked=1/ {
-        if (match($0, /current_state=[0-9]+/)) print substr($0, RSTART + 14, RLENGTH - 14) }' /var/lib/nagios4/status.dat 2>/dev/null)
+      state=$(auto-monitor-server show \(host) 2>/dev/null |
+        sed -n 's/^service \(service): type [a-z0-9]*, from [^;]*; \\([A-Z]*\\) (checked .*/\\1/p')
       [ -z "$state" ] || { echo "$state"; exit 0; }
       sleep 0.5; i=$((i + 1))
     done
     echo timeout
     """
   }
+
 }
