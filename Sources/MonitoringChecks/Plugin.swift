@@ -76,58 +76,44 @@ public enum Plugin {
     var passwordFile: String?
     var params: [String: String] = [:]
 
-    var i = 0
-    func value(_ option: String, _ inline: String?) throws(CheckFailure) -> String {
-      if let inline { return inline }
-      i += 1
-      guard i < arguments.count else { throw CheckFailure(.unknown, "option \(option) needs a value") }
-      return arguments[i]
+    var scanner = ArgumentScanner(arguments)
+    func value(_ option: String) throws(CheckFailure) -> String {
+      do { return try scanner.value(of: option) } catch { throw CheckFailure(.unknown, "option \(option) needs a value") }
     }
-    while i < arguments.count {
-      let arg = arguments[i]
-      var name = arg, inline: String?
-      if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
-        name = String(arg[..<eq]); inline = String(arg[arg.index(after: eq)...])
-      }
-      switch name {
-      case "-h", "--help": return .help
-      case "-V", "--version": return .version
-      case "-H", "--host", "--hostaddress": host = try value(name, inline)
-      case "-p": params["port"] = try value(name, inline)
-      case "-t", "--timeout":
-        let text = try value(name, inline)
-        guard let t = Plugin.timeout(text) else {
-          throw CheckFailure(.unknown, "invalid timeout '\(text)' (expected seconds, 1-3600)")
-        }
-        timeout = t
-      case "--registration": registration = try value(name, inline)
-      case "--service": service = try value(name, inline)
-      case "--registrations": directory = try value(name, inline)
-      case "--ca-file": caFile = try value(name, inline)
-      case "--mailflow-dir": mailflowDirectory = try value(name, inline)
-      case "--password-file": passwordFile = try value(name, inline)
-      case "--password", "-P":
-        throw CheckFailure(.unknown, "passwords are not accepted on the command line: use --password-file "
-          + "or the environment variable \(passwordVariable)")
-      default:
-        if name.hasPrefix("--") {
+    while let item = scanner.next() {
+      switch item {
+      case .word(let name):
+        guard type == nil && registration == nil else { throw CheckFailure(.unknown, "unexpected argument '\(name)'") }
+        type = name
+        invocation.learn(type: name)
+      case .option(let name, let inline):
+        switch name {
+        case "-h", "--help": return .help
+        case "-V", "--version": return .version
+        case "-H", "--host", "--hostaddress": host = try value(name)
+        case "-p": params["port"] = try value(name)
+        case "-t", "--timeout":
+          let text = try value(name)
+          guard let t = Plugin.timeout(text) else {
+            throw CheckFailure(.unknown, "invalid timeout '\(text)' (expected seconds, 1-3600)")
+          }
+          timeout = t
+        case "--registration": registration = try value(name)
+        case "--service": service = try value(name)
+        case "--registrations": directory = try value(name)
+        case "--ca-file": caFile = try value(name)
+        case "--mailflow-dir": mailflowDirectory = try value(name)
+        case "--password-file": passwordFile = try value(name)
+        case "--password", "-P":
+          throw CheckFailure(.unknown, "passwords are not accepted on the command line: use --password-file "
+            + "or the environment variable \(passwordVariable)")
+        default:
+          guard name.hasPrefix("--") else { throw CheckFailure(.unknown, "unknown option \(name)") }
           let key = String(name.dropFirst(2).map { $0 == "-" ? "_" : $0 })
           guard formatKeys.contains(key) || key == "port" else { throw CheckFailure(.unknown, "unknown option \(name)") }
-          if booleanKeys.contains(key) && inline == nil {
-            params[key] = "true"
-          } else {
-            params[key] = try value(name, inline)
-          }
-        } else if name.hasPrefix("-") {
-          throw CheckFailure(.unknown, "unknown option \(name)")
-        } else if type == nil && registration == nil {
-          type = name
-          invocation.learn(type: name)
-        } else {
-          throw CheckFailure(.unknown, "unexpected argument '\(name)'")
+          params[key] = booleanKeys.contains(key) && inline == nil ? "true" : try value(name)
         }
       }
-      i += 1
     }
 
     let context = CheckContext(timeout: timeout, caFile: caFile, mailflowDirectory: mailflowDirectory)

@@ -72,45 +72,39 @@ public struct Invocation: Sendable, Equatable {
   public static func parse(_ arguments: [String], environment: (String) -> String? = Environment.get) throws(ClientError) -> Invocation {
     var invocation = Invocation()
     var actions: [Action] = []
-    var index = 0
+    var scanner = ArgumentScanner(arguments)
     func value(_ option: String) throws(ClientError) -> String {
-      index += 1
-      guard index < arguments.count else { throw .usage("\(option) needs a value") }
-      return arguments[index]
+      do { return try scanner.value(of: option) } catch { throw .usage(error.description) }
     }
-    while index < arguments.count {
-      let argument = arguments[index]
-      var (option, inline) = (argument, String?.none)
-      if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-        option = String(argument[..<equals])
-        inline = String(argument[argument.index(after: equals)...])
+    while let item = scanner.next() {
+      switch item {
+      case .word("enroll"): actions.append(.enroll)
+      case .word("deregister"): actions.append(.deregister)
+      case .word("discover"): actions.append(.discover)
+      case .word("sync"): actions.append(.sync)
+      case .word(let word): throw .usage("unknown argument '\(word)' (see --help)")
+      case .option(let option, _):
+        switch option {
+        case "--trigger": actions.append(.trigger)
+        case "--retry": actions.append(.retry)
+        case "--detached": actions.append(.detached)
+        case "--await-enrollment": actions.append(.awaitEnrollment)
+        case "--dry-run", "-n": actions.append(.dryRun)
+        case "--status": actions.append(.status)
+        case "--help", "-h": actions.append(.help)
+        case "--version": actions.append(.version)
+        case "--json": invocation.json = true
+        case "--force": invocation.force = true
+        case "--print-command": invocation.printCommand = true
+        case "--root": invocation.root = try value(option)
+        case "--ticket": invocation.ticket = try value(option)
+        case "--timeout":
+          let text = try value(option)
+          guard let seconds = Double(text), seconds > 0, seconds <= 600 else { throw .usage("--timeout needs seconds (0 to 600), not '\(text)'") }
+          invocation.timeout = seconds
+        default: throw .usage("unknown argument '\(option)' (see --help)")
+        }
       }
-      func optionValue() throws(ClientError) -> String { if let inline { return inline }; return try value(option) }
-      switch option {
-      case "--trigger": actions.append(.trigger)
-      case "--retry": actions.append(.retry)
-      case "--detached": actions.append(.detached)
-      case "--await-enrollment": actions.append(.awaitEnrollment)
-      case "--dry-run", "-n": actions.append(.dryRun)
-      case "--status": actions.append(.status)
-      case "enroll": actions.append(.enroll)
-      case "deregister": actions.append(.deregister)
-      case "discover": actions.append(.discover)
-      case "sync": actions.append(.sync)
-      case "--help", "-h": actions.append(.help)
-      case "--version": actions.append(.version)
-      case "--json": invocation.json = true
-      case "--force": invocation.force = true
-      case "--print-command": invocation.printCommand = true
-      case "--root": invocation.root = try optionValue()
-      case "--ticket": invocation.ticket = try optionValue()
-      case "--timeout":
-        let text = try optionValue()
-        guard let seconds = Double(text), seconds > 0, seconds <= 600 else { throw .usage("--timeout needs seconds (0 to 600), not '\(text)'") }
-        invocation.timeout = seconds
-      default: throw .usage("unknown argument '\(argument)' (see --help)")
-      }
-      index += 1
     }
     if actions.contains(.help) { actions = [.help] } else if actions.contains(.version) { actions = [.version] }
     guard actions.count <= 1 else { throw .usage("choose one mode, not several (see --help)") }

@@ -4,22 +4,30 @@ import AutoMonitorServer
 import Glibc
 import MonitoringInfo
 
-var arguments = Array(CommandLine.arguments.dropFirst())
+let usage = "usage: auto-monitor-authorized-keys [--config FILE] USER KEYTYPE KEY\n"
 var configPath: String?
-if arguments.first == "-h" || arguments.first == "--help" {
-  StandardStream.output("""
-    usage: auto-monitor-authorized-keys [--config FILE] USER KEYTYPE KEY
-    sshd's AuthorizedKeysCommand (%u %t %k): prints the forced-command line for the key.
-
-    """)
-  exit(0)
-}
-if arguments.first == "--config", arguments.count >= 2 {
-  configPath = arguments[1]
-  arguments.removeFirst(2)
+var arguments: [String] = []
+var scanner = ArgumentScanner(Array(CommandLine.arguments.dropFirst()))
+while let item = scanner.next() {
+  switch item {
+  case .word(let word): arguments.append(word)
+  case .option("-h", _), .option("--help", _):
+    StandardStream.output(usage + "sshd's AuthorizedKeysCommand (%u %t %k): prints the forced-command line for the key.\n")
+    exit(0)
+  case .option("--config", _) where configPath == nil && arguments.isEmpty:
+    guard let path = try? scanner.value(of: "--config") else {
+      StandardStream.error(usage)
+      exit(64)
+    }
+    configPath = path
+  case .option:
+    // A key blob never starts with '-'; anything else of this shape is a misconfiguration.
+    StandardStream.error(usage)
+    exit(64)
+  }
 }
 guard arguments.count == 3 else {
-  StandardStream.error("usage: auto-monitor-authorized-keys [--config FILE] USER KEYTYPE KEY\n")
+  StandardStream.error(usage)
   exit(64)
 }
 do {

@@ -34,29 +34,25 @@ func fail(_ message: String, _ status: Int32 = 64) -> Never {
   exit(status)
 }
 
-var arguments = Array(CommandLine.arguments.dropFirst())
 var configPath: String?
 var json = false
 var options: [String: String] = [:]
 var flags: Set<String> = []
 nonisolated(unsafe) var words: [String] = []
-var index = 0
-while index < arguments.count {
-  let argument = arguments[index]
-  index += 1
-  switch argument {
-  case "-h", "--help":
+var scanner = ArgumentScanner(Array(CommandLine.arguments.dropFirst()))
+while let item = scanner.next() {
+  switch item {
+  case .word(let word): words.append(word)
+  case .option("-h", _), .option("--help", _):
     StandardStream.output(usage)
     exit(0)
-  case "--json": json = true
-  case "--retry-quarantined": flags.insert(argument)
-  case "--config", "--key", "--host-key", "--port":
-    guard index < arguments.count else { fail("\(argument) needs a value\n\(usage)") }
-    if argument == "--config" { configPath = arguments[index] } else { options[argument] = arguments[index] }
-    index += 1
-  default:
-    if argument.hasPrefix("-") { fail("unknown option \(argument)\n\(usage)") }
-    words.append(argument)
+  case .option("--json", _): json = true
+  case .option("--retry-quarantined", _): flags.insert("--retry-quarantined")
+  case .option(let option, _) where ["--config", "--key", "--host-key", "--port"].contains(option):
+    let value: String
+    do { value = try scanner.value(of: option) } catch { fail("\(error)\n\(usage)") }
+    if option == "--config" { configPath = value } else { options[option] = value }
+  case .option(let option, _): fail("unknown option \(option)\n\(usage)")
   }
 }
 guard let command = words.first else { fail("no command\n\(usage)") }

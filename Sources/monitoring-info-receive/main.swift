@@ -18,19 +18,21 @@ func reply(_ reply: RegistrationReply, _ status: Int32) -> Never {
   exit(status)
 }
 
-var arguments = CommandLine.arguments.dropFirst()
 var configPath: String?
 var identity: Receiver.Identity?
-while let argument = arguments.popFirst() {
-  switch argument {
-  case "--config": configPath = arguments.popFirst()
-  case "--client":
-    if let host = arguments.popFirst(), HostName.isValid(host) { identity = .bound(host.lowercased()) }
-  case "--unbound-key":
-    if let type = arguments.popFirst(), let blob = arguments.popFirst(), let key = SSHPublicKey(type: type, blob: blob) {
+var scanner = ArgumentScanner(Array(CommandLine.arguments.dropFirst()))
+while let item = scanner.next() {
+  switch item {
+  case .option("--config", _): configPath = try? scanner.value(of: "--config")
+  case .option("--client", _):
+    if let host = try? scanner.value(of: "--client"), HostName.isValid(host) { identity = .bound(host.lowercased()) }
+  case .option("--unbound-key", _):
+    if let type = try? scanner.value(of: "--unbound-key"), let blob = try? scanner.value(of: "--unbound-key"),
+      let key = SSHPublicKey(type: type, blob: blob)
+    {
       identity = .unbound(key)
     }
-  case "-h", "--help":
+  case .option("-h", _), .option("--help", _):
     StandardStream.output(usage)
     exit(0)
   default:

@@ -77,4 +77,20 @@ import Testing
     }
     #expect(try KeyValueFile.parse("cfg_dir=/etc\ndefine odd\n", path: "nagios.cfg", skippingOtherLines: true).map(\.key) == ["cfg_dir"])
   }
+
+  @Test func argumentScannerSplitsOptionsValuesAndWords() throws {
+    var scanner = ArgumentScanner(["--config=/etc/x.conf", "-t", "5", "show", "--json", "--", "--not-an-option", "--key"])
+    #expect(scanner.next() == .option("--config", inline: "/etc/x.conf"))
+    #expect(try scanner.value(of: "--config") == "/etc/x.conf")
+    #expect(scanner.next() == .option("-t", inline: nil))
+    #expect(try scanner.value(of: "-t") == "5")
+    #expect(scanner.next() == .word("show"))
+    #expect(scanner.next() == .option("--json", inline: nil))
+    #expect(scanner.next() == .word("--not-an-option"))
+    #expect(scanner.next() == .word("--key"))
+    #expect(scanner.next() == nil)
+    var missing = ArgumentScanner(["--key"])
+    _ = missing.next()
+    #expect(throws: ArgumentScanner.UsageError("--key needs a value")) { try missing.value(of: "--key") }
+  }
 }
