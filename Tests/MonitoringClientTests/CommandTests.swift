@@ -174,7 +174,8 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
 
   @Test func wrongHostKeyIsAHostKeyError() throws {
     // A real sshd with its own host key; server_key pins another one.
-    let sshd = try BareSSHD()
+    let sshd = try PrivateSSHD(authorizedKeys: nil)
+    try sshd.start()
     defer { sshd.stop() }
     let root = try configuredRoot(port: sshd.port)
     let result = try root.run([])
@@ -184,7 +185,8 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
   }
 
   @Test func aFingerprintPinIsResolvedWithKeyscanAndAMismatchRefused() throws {
-    let sshd = try BareSSHD()
+    let sshd = try PrivateSSHD(authorizedKeys: nil)
+    try sshd.start()
     defer { sshd.stop() }
     let root = try configuredRoot(port: sshd.port)
     let wrong = "SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"
@@ -238,7 +240,8 @@ func configuredRoot(port: Int, timeout: Int = 30, extra: String = "") throws -> 
   func garbageAndSilenceAfterLogin(command: String, expected: String) throws {
     let root = try configuredRoot(port: 1, timeout: 3)
     let publicKey = try String(contentsOfFile: root.path + "/var/lib/auto-monitor-client/id_ed25519.pub", encoding: .utf8)
-    let sshd = try BareSSHD(authorizedKeys: "restrict,command=\"\(command)\" \(publicKey)")
+    let sshd = try PrivateSSHD(authorizedKeys: "restrict,command=\"\(command)\" \(publicKey)")
+    try sshd.start()
     defer { sshd.stop() }
     var text = root.read("etc/auto-monitor/client.conf")!
     text = text.replacingOccurrences(of: "port = 1\n", with: "port = \(sshd.port)\nuser = root\n")
