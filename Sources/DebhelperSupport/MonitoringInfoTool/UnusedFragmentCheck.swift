@@ -1,4 +1,4 @@
-import DebhelperSupport
+
 import MonitoringInfo
 
 /// Warnings for the files in debian/ that no run of this tool would install: named for a
