@@ -42,6 +42,24 @@ struct Lint: ParsableCommand {
       """, valueName: "list"))
   var binaryPackages: String?
 
+  @Flag(
+    name: .customLong("package-facts"),
+    help: ArgumentHelp(
+      """
+      Check the files as a built package's fragments too (run in the unpacked package's root): \
+      a fragment in etc/monitoring-info/ needs 'activate-noawait monitoring-info-changed' in \
+      the package's triggers (--triggers), and one with a password must not be readable by \
+      everyone (--mode).
+      """))
+  var packageFacts = false
+
+  @Option(help: ArgumentHelp("With --package-facts: the package's triggers control file, if it has one.", valueName: "file"))
+  var triggers: String?
+
+  @Option(
+    help: ArgumentHelp("With --package-facts: a fragment's permission bits in the package (PATH=0644).", valueName: "path=mode"))
+  var mode: [String] = []
+
   @Argument(help: "Files or directories to check (default: /etc/monitoring-info).")
   var paths: [String] = []
 
@@ -53,13 +71,27 @@ struct Lint: ParsableCommand {
       }
       return print(TagListing.explain(rule), terminator: "")
     }
-    let report: LintReport
+    var report: LintReport
     if let binaryPackages {
       let packages = binaryPackages.split(separator: ",").map(String.init)
       guard !packages.isEmpty else { throw ValidationError("--binary-packages needs at least one package") }
       report = UnusedFragments.lint(debianDirectories: paths.isEmpty ? ["debian"] : paths, packages: packages)
     } else {
       report = Linter().lint(paths: paths.isEmpty ? ["/etc/monitoring-info"] : paths)
+    }
+    if packageFacts {
+      var modes: [String: UInt32] = [:]
+      for item in mode {
+        guard let equals = item.lastIndex(of: "="), let bits = UInt32(item[item.index(after: equals)...], radix: 8) else {
+          throw ValidationError("--mode needs PATH=OCTAL, not '\(item)'")
+        }
+        modes[String(item[..<equals])] = bits
+      }
+      var bytes: [UInt8]?
+      if let triggers {
+        do { bytes = try FileReader.read(triggers, limit: 1 << 20) } catch { throw ValidationError("--triggers: \(error)") }
+      }
+      report.crossFileDiagnostics += PackageFacts.findings(files: report.files.map(\.file), triggers: bytes, modes: modes)
     }
     let diagnostics = report.diagnostics
     StandardStream.output(format.render(diagnostics, files: report.files.map(\.file), package: package))

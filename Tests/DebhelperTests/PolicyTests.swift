@@ -1,4 +1,5 @@
 @testable import DebhelperSupport
+import MonitoringInfo
 import Testing
 
 /// dh_monitoringinfo's policy, tested in the library without running the tool: the mode of a
@@ -15,12 +16,12 @@ import Testing
 
   @Test func aDeclaredTriggerIsFoundAndAnAwaitingOneWarnedAbout() throws {
     let text = "# interest monitoring-info-changed\ninterest-noawait /usr/share/x\nactivate monitoring-info-changed\n"
-    let declared = try #require(triggerDeclaration(Array(text.utf8), MonitoringInfoTool.producerTrigger))
+    let declared = try #require(PackageFacts.triggerDeclaration(Array(text.utf8)))
     #expect(declared.line == 3 && declared.directive == "activate")
     let warning = MonitoringInfoTool.triggerWarning(file: "debian/p.triggers", line: 3, directive: "activate", package: "p")
     #expect(warning?.hasPrefix("debian/p.triggers:3: 'activate monitoring-info-changed' makes dpkg wait") == true)
     #expect(warning?.hasSuffix("[monitoring-info-trigger-awaits]") == true)
     #expect(MonitoringInfoTool.triggerWarning(file: "f", line: 1, directive: "activate-noawait", package: "p") == nil)
-    #expect(triggerDeclaration(Array("activate-noawait other-trigger\n".utf8), MonitoringInfoTool.producerTrigger) == nil)
+    #expect(PackageFacts.triggerDeclaration(Array("activate-noawait other-trigger\n".utf8)) == nil)
   }
 }

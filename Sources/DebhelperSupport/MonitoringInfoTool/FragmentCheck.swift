@@ -25,8 +25,7 @@ enum FragmentCheck {
       default: outcome.notes.append(diagnostic.gnuDescription)
       }
     }
-    // A password is never empty once validated, and has no default.
-    outcome.holdsCredentials = report.services.contains { $0.string("password") != nil }
+    outcome.holdsCredentials = PackageFacts.setsPassword(report.file)
     return outcome
   }
 

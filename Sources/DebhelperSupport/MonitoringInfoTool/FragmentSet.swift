@@ -45,16 +45,3 @@ func maintainerFile(_ dh: Debhelper, _ package: String, conf: String, bytes: [UI
   }
   return nil
 }
-
-/// How a maintainer's triggers file names the trigger: the line number and the directive
-/// (dh_installdeb would otherwise concatenate a duplicate line, which lintian rejects).
-func triggerDeclaration(_ bytes: [UInt8], _ name: String) -> (line: Int, directive: String)? {
-  let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-  for (index, line) in lines.enumerated() {
-    let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-    if fields.count >= 2 && !fields[0].hasPrefix("#") && fields[1] == Substring(name) {
-      return (index + 1, String(fields[0]))
-    }
-  }
-  return nil
-}

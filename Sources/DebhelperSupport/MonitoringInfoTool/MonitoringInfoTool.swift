@@ -11,10 +11,10 @@ import Glibc
 public enum MonitoringInfoTool {
   public static let name = "dh_monitoringinfo"
   /// The explicit trigger every package with a fragment activates.
-  public static let producerTrigger = "monitoring-info-changed"
+  public static let producerTrigger = PackageFacts.producerTrigger
   /// The package that consumes the fragments, recommended by every producer.
   public static let consumerPackage = "auto-monitor-client"
-  public static let fragmentDirectory = "etc/monitoring-info"
+  public static let fragmentDirectory = PackageFacts.fragmentDirectory
 
   /// The errors that stop the build, each one line for the maintainer.
   public struct Failure: Error {
@@ -86,7 +86,7 @@ public enum MonitoringInfoTool {
       }
     }
     let triggersFile = dh.pkgfile(package, "triggers", useName: false)
-    if let triggersFile, let bytes = try? FileSystem.read(triggersFile), let declared = triggerDeclaration(bytes, producerTrigger) {
+    if let triggersFile, let bytes = try? FileSystem.read(triggersFile), let declared = PackageFacts.triggerDeclaration(bytes) {
       if let warning = triggerWarning(file: triggersFile, line: declared.line, directive: declared.directive, package: package) {
         dh.warning(warning)
       }

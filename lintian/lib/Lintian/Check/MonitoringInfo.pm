@@ -24,9 +24,11 @@
 # --binary-packages decides, from the names in debian/, debian/rules and the
 # binary packages in debian/control's order; the contents are not read.
 #
-# The format's rules live in monitoring-info-lint alone. The only thing
-# this check reads from a fragment itself is whether it sets a password, to
-# decide whether a world-readable file leaks credentials.
+# The format's rules live in monitoring-info-lint alone, and so do the
+# package's duties for its fragments (the trigger, no world-readable
+# password): this check hands the linter the facts only lintian knows (the
+# triggers control file, each fragment's mode in the package) and reports
+# what it says.
 
 package Lintian::Check::MonitoringInfo;
 
@@ -48,16 +50,10 @@ with 'Lintian::Check';
 
 const my $FRAGMENT_DIR => 'etc/monitoring-info/';
 const my $LINTER_NAME => 'monitoring-info-lint';
-const my $TRIGGER_NAME => 'monitoring-info-changed';
-const my $TRIGGER_AWAITS_TAG => 'monitoring-info-trigger-awaits';
 const my $UNAVAILABLE_TAG => 'monitoring-info-linter-unavailable';
-const my $WORLD_READABLE => oct(4);
 
 # items under /etc/monitoring-info/ whose contents the linter validates
 has lint_items => (is => 'rw', default => sub { [] });
-
-# fragments directly in /etc/monitoring-info/ (the ones the client reads)
-has placed_items => (is => 'rw', default => sub { [] });
 
 sub visit_installed_files {
     my ($self, $item) = @_;
@@ -72,10 +68,8 @@ sub visit_installed_files {
 
         # a symlink's name and place count; its target's contents are
         # checked where the target is
-        unless ($item->is_symlink) {
-            push(@{$self->lint_items}, $item);
-            $self->check_credentials($item);
-        }
+        push(@{$self->lint_items}, $item)
+          unless $item->is_symlink;
 
         if ($relative =~ m{/}) {
             $self->pointed_hint('monitoring-info-fragment-outside-directory',
@@ -83,7 +77,6 @@ sub visit_installed_files {
             return;
         }
 
-        push(@{$self->placed_items}, $item);
         $self->check_name($item);
         return;
     }
@@ -102,7 +95,6 @@ sub visit_installed_files {
 sub installable {
     my ($self) = @_;
 
-    $self->check_trigger;
     $self->run_linter;
 
     return;
@@ -193,58 +185,6 @@ sub check_name {
     return;
 }
 
-sub check_trigger {
-    my ($self) = @_;
-
-    my @placed = @{$self->placed_items};
-    return
-      unless @placed;
-
-    my $triggers = $self->processable->control->lookup('triggers');
-    if (defined $triggers && $triggers->is_file && $triggers->is_open_ok) {
-
-        my $text = $triggers->bytes;
-        return
-          if $text =~ m{^ \s* activate-noawait \s+ \Q$TRIGGER_NAME\E \s* $}mx;
-
-        # activate and activate-await make dpkg hold the package's
-        # configuration until the monitoring client has run
-        if ($text =~ m{^ \s* (activate(?:-await)?) \s+ \Q$TRIGGER_NAME\E \s* $}mx) {
-            $self->pointed_hint($TRIGGER_AWAITS_TAG, $placed[0]->pointer,
-                "$1 $TRIGGER_NAME");
-            return;
-        }
-    }
-
-    $self->pointed_hint('monitoring-info-fragment-without-trigger',
-        $placed[0]->pointer, "activate-noawait $TRIGGER_NAME");
-
-    return;
-}
-
-# dpkg unpacks a file with the mode it has in the package, so a password is
-# safe only if the package ships it unreadable for others; a chmod in the
-# postinst is too late (the .dpkg-new file exists from unpack to configure)
-# and would override the administrator's dpkg-statoverride.
-sub check_credentials {
-    my ($self, $item) = @_;
-
-    return
-      unless $item->operm & $WORLD_READABLE;
-
-    return
-      unless $item->is_open_ok;
-
-    # a password key with a value (the format: "key = value", keys lower case)
-    return
-      unless $item->bytes =~ m{^ [ \t]* password [ \t]* = [ \t]* \S}mx;
-
-    $self->pointed_hint('monitoring-info-world-readable-credentials',
-        $item->pointer, $item->octal_permissions);
-
-    return;
-}
-
 sub script_text {
     my ($self, $name) = @_;
 
@@ -316,7 +256,15 @@ sub run_linter {
       or return $self->linter_failed($first,
         'cannot find the unpacked root of ' . $first->name);
 
-    return $self->ask_linter($root, \@items, map { $_->name } @items);
+    # What only lintian knows: the triggers control file and the modes.
+    my $triggers = $self->processable->control->lookup('triggers');
+    my @facts = ('--package-facts',
+        map { '--mode=' . $_->name . q{=} . sprintf('%04o', $_->operm) } @items);
+    push(@facts, '--triggers=' . $triggers->unpacked_path)
+      if defined $triggers && $triggers->is_file && $triggers->is_open_ok;
+
+    return $self->ask_linter($root, \@items, @facts, q{--},
+        map { $_->name } @items);
 }
 
 # Runs the linter with @arguments in $root and reports what it finds on
