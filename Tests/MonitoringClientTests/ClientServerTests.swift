@@ -18,6 +18,12 @@ final class ClientServerRig {
   let sshLog: String
   let environment: [String: String]
 
+  /// apache2 installed with the plainest fragment: the service most tests register.
+  func installApache2() throws {
+    try root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
+    try root.fragment("apache2", "[apache2]\ntype = http\n")
+  }
+
   init() throws {
     server = try PrivateServer()
     sshd = try PrivateSSHD(server: server)
@@ -208,8 +214,7 @@ final class ClientServerRig {
   @Test func pendingEnrollmentThenAcceptedConverges() throws {
     let rig = try ClientServerRig()
     defer { rig.stop() }
-    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
-    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    try rig.installApache2()
     let enroll = try rig.client(["enroll"])
     #expect(enroll.status == 2, "\(enroll.stdout)\(enroll.stderr)")
     #expect(enroll.stdout.contains("auto-monitor-server accept \(rig.host)"))
@@ -234,8 +239,7 @@ final class ClientServerRig {
   @Test func refusedKeyServerDownAndRecovery() throws {
     let rig = try ClientServerRig()
     defer { rig.stop() }
-    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
-    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    try rig.installApache2()
 
     // A key the server does not know is refused.
     try FileManager.default.createDirectory(atPath: rig.root.path + "/var/lib/auto-monitor-client", withIntermediateDirectories: true)
@@ -268,8 +272,7 @@ final class ClientServerRig {
   @Test func aQuarantinedRegistrationIsReportedAsSuch() throws {
     let rig = try ClientServerRig()
     defer { rig.stop() }
-    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
-    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    try rig.installApache2()
     // Another host is live; then the server's administrator defines this one by hand, so
     // Nagios refuses the file generated for it.
     _ = try rig.server.receive(client: "a.example.org", request: "register",
@@ -319,8 +322,7 @@ final class ClientServerRig {
   @Test func aReinstalledServerIsNoticedAndTheHostEnrollsAgain() throws {
     let rig = try ClientServerRig()
     defer { rig.stop() }
-    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
-    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    try rig.installApache2()
     try rig.enrollWithTicket()
     #expect(rig.registered == ["apache2": [:]])
 
@@ -390,8 +392,7 @@ final class ClientServerRig {
   @Test func aRejectedRequestIsNotFiledAgain() throws {
     let rig = try ClientServerRig()
     defer { rig.stop() }
-    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
-    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    try rig.installApache2()
     try rig.enrollWithTicket()
     try rig.reinstallServer()
     #expect(try rig.client([]).status == 2)
@@ -412,8 +413,7 @@ final class ClientServerRig {
   @Test func afterAcceptTheHostRegistersWithinSeconds() throws {
     let rig = try ClientServerRig()
     defer { rig.stop() }
-    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
-    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    try rig.installApache2()
     let enroll = try rig.client(["enroll"])
     #expect(enroll.status == 2, "\(enroll.stdout)\(enroll.stderr)")
     #expect(enroll.stdout.contains("auto-monitor-server accept \(rig.host)"), "\(enroll.stdout)")
@@ -432,8 +432,7 @@ final class ClientServerRig {
   @Test func aPendingEnrollmentIsRetriedAtAFixedInterval() throws {
     let rig = try ClientServerRig()
     defer { rig.stop() }
-    try rig.root.setPackages([PackageRecord(name: "apache2", conffiles: [conffile("apache2")])])
-    try rig.root.fragment("apache2", "[apache2]\ntype = http\n")
+    try rig.installApache2()
     #expect(try rig.client(["enroll"]).status == 2)
     for attempt in 1...4 {
       try rig.makeRetryDue()
