@@ -4,7 +4,9 @@ import TestKit
 
 /// `make demo` end to end (tools/demo) on the packages of this test run, so a broken demo fails
 /// `make check`: every step of the story asserts its outcome and the script exits non-zero on
-/// the first one that fails. Host names of its own, so it runs beside the other two-host tests.
+/// the first one that fails. It is the story's test on throw-away hosts (Allan, Brian across an
+/// upgrade, removal, Joe, discovery that trusts no key by itself); debian/tests/scenario tells it
+/// on one system for autopkgtest. Host names of its own, so it runs beside the other host tests.
 @Suite struct DemoTests {
   @Test func theStoryRunsAndCleansUp() throws {
     let built = try PackageBuild.shared()
