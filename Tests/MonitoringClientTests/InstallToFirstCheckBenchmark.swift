@@ -37,7 +37,9 @@ struct InstallToFirstCheckBenchmark {
       try dpkg("-i", debs["1.0"]!)
       // A result of this install: checked at or after it began (retention could bring back
       // the previous round's state for the same name).
-      let checked = waitUntil(seconds: 60) { (Self.lastCheck(rig.server.nagios.statusFile, service) ?? 0) >= Int(started.timeIntervalSince1970) }
+      let checked = waitUntil(seconds: 60) {
+        (rig.server.serviceStatus(host: rig.host, service: "mi-producer-pop3")?.lastCheck ?? 0) >= Int(started.timeIntervalSince1970)
+      }
       let elapsed = Date().timeIntervalSince(started)
       #expect(checked, "round \(round): no check result for \(service) after \(elapsed) s")
       if checked { times.append(elapsed) }
@@ -48,22 +50,5 @@ struct InstallToFirstCheckBenchmark {
     let anchor = 300.0  // Nagios' own first check of a new service: about 5 minutes
     print(String(format: "BENCH dpkg -i to first check result: median %.2f s, min %.2f s, max %.2f s over %d rounds", median, sorted.first!, sorted.last!, sorted.count))
     print(String(format: "BENCH ratio Nagios default first check (~300 s) / ours: %.0fx (target < 5 s)", anchor / median))
-  }
-
-  /// `last_check` (epoch seconds) of `host;service` in status.dat once it has been checked.
-  static func lastCheck(_ statusFile: String, _ service: String) -> Int? {
-    guard let text = try? String(contentsOfFile: statusFile, encoding: .utf8) else { return nil }
-    let parts = service.split(separator: ";", maxSplits: 1).map(String.init)
-    for block in text.components(separatedBy: "servicestatus {").dropFirst() {
-      var fields: [String: String] = [:]
-      for line in (block.components(separatedBy: "}").first ?? "").split(separator: "\n") {
-        let pair = line.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-        if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
-      }
-      if fields["host_name"] == parts[0], fields["service_description"] == parts[1], fields["has_been_checked"] == "1" {
-        return Int(fields["last_check"] ?? "")
-      }
-    }
-    return nil
   }
 }

@@ -122,12 +122,16 @@ public final class PrivateServer: @unchecked Sendable {
 
   /// The service's state as `auto-monitor-server show` reports it from Nagios' status.dat:
   /// "OK", "CRITICAL", ..., "PENDING" before the first check, nil when Nagios does not have it.
-  public func serviceState(host: String, service: String) -> String? {
+  public func serviceState(host: String, service: String) -> String? { serviceStatus(host: host, service: service)?.state }
+
+  /// The state and the time of the last check (seconds since the epoch, nil before the first).
+  public func serviceStatus(host: String, service: String) -> (state: String, lastCheck: Int?)? {
     guard let shown = try? runAdmin(["--json", "show", host]),
       let json = try? JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any],
-      let services = json["services"] as? [[String: Any]]
+      let services = json["services"] as? [[String: Any]],
+      let entry = services.first(where: { $0["name"] as? String == service }), let state = entry["state"] as? String
     else { return nil }
-    return services.first { $0["name"] as? String == service }?["state"] as? String
+    return (state, entry["last_check"] as? Int)
   }
 
   /// `auto-monitor-server watch` in the background (it drops to user nagios itself).
