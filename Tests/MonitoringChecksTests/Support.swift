@@ -29,19 +29,6 @@ func makeTempDirectory(_ tag: String) throws -> String {
   return path
 }
 
-final class TempDirectories: @unchecked Sendable {
-  static let shared = TempDirectories()
-  private var paths: [String] = []
-  private let lock = NSLock()
-  private init() {
-    atexit { TempDirectories.shared.removeAll() }
-  }
-  func add(_ path: String) { lock.lock(); paths.append(path); lock.unlock() }
-  func removeAll() {
-    lock.lock(); defer { lock.unlock() }
-    for p in paths { try? FileManager.default.removeItem(atPath: p) }
-  }
-}
 
 /// A socket bound to a port the kernel chose on 127.0.0.1, and that port; the caller closes it.
 func boundSocket(udp: Bool) -> (descriptor: Int32, port: Int) {

@@ -77,17 +77,6 @@ enum Client {
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
 }
 
-final class TempDirectories: @unchecked Sendable {
-  static let shared = TempDirectories()
-  private var paths: [String] = []
-  private let lock = NSLock()
-  private init() { atexit { TempDirectories.shared.removeAll() } }
-  func add(_ path: String) { lock.lock(); paths.append(path); lock.unlock() }
-  func removeAll() {
-    lock.lock(); defer { lock.unlock() }
-    for path in paths { try? FileManager.default.removeItem(atPath: path) }
-  }
-}
 
 func conffile(_ name: String) -> String { "/etc/monitoring-info/\(name).conf" }
 
