@@ -21,10 +21,9 @@ release: deps
 demo: deps
 	@tools/demo
 
-# InstallToFirstCheckBenchmark is bench/client-e2e's driver, not a test.
 check: deps
 	$(SWIFT) build
-	$(SWIFT) test $(SWIFT_TEST_FLAGS) --skip InstallToFirstCheckBenchmark
+	$(SWIFT) test $(SWIFT_TEST_FLAGS)
 
 # Regenerates what is made from the rule descriptions and the schema table:
 # lintian/tags/monitoring-info/*.tag and docs/format-reference.md (tests fail when stale).

@@ -30,7 +30,7 @@ let package = Package(
       dependencies: ["MonitoringInfo", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     .executableTarget(name: "generate-reference", dependencies: ["MonitoringInfo"]),
     // Shared by the test targets: running programs, build paths, golden files.
-    .target(name: "TestKit", dependencies: ["SystemLayer"], path: "Tests/TestKit"),
+    .target(name: "TestKit", dependencies: ["SystemLayer", "MonitoringInfo"], path: "Tests/TestKit"),
     .testTarget(name: "MonitoringInfoTests", dependencies: ["MonitoringInfo", "TestKit"], exclude: ["Fixtures"]),
     // lintian check (lintian/): golden hints from real dpkg-deb + lintian runs
     .testTarget(name: "LintianCheckTests", dependencies: ["MonitoringInfo", "TestKit"], exclude: ["Cases", "SourcePackages"]),
@@ -56,6 +56,8 @@ let package = Package(
     .target(name: "MonitoringClient", dependencies: ["MonitoringInfo", "CAptPkg", "SSHKeys", "SystemLayer"]),
     .executableTarget(name: "monitoring-info-sync", dependencies: ["MonitoringClient"]),
     .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"]),
+    // bench/client-e2e's driver: a program over the test kit, not a test (it prints a figure).
+    .executableTarget(name: "client-e2e-driver", dependencies: ["TestKit"], path: "bench/client-e2e-driver"),
     // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
     // the receiver runs once per registration.
     .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "SSHKeys", "SystemLayer"]),
