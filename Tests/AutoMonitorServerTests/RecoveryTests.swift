@@ -58,16 +58,17 @@ import Testing
     chmod(broken, 0o644)
     try server.startWatcher()
     _ = try server.receive(client: "b.example.org", request: "register", payload: Self.payload("b.example.org", ["web"]))
-    #expect(waitUntil(seconds: 20) {
-      (try? JSONValue.parse(Array(server.runAdmin(["--json", "status"]).stdout.utf8)))?["result"]?.stringValue == "failed"
-    })
-    let status = try JSONValue.parse(Array(try server.runAdmin(["--json", "status"]).stdout.utf8))
+    // The watcher records the failure, then when it tries again: wait for both.
+    let recorded = { (try? JSONValue.parse(Array(server.runAdmin(["--json", "status"]).stdout.utf8))) ?? .null }
+    #expect(waitUntil(seconds: 20) { recorded()["result"]?.stringValue == "failed" && recorded()["next_retry"]?.intValue != nil })
+    let status = recorded()
     #expect(status["apply_due"] == .bool(true) && status["next_retry"]?.intValue != nil, "\(status)")
     #expect(try server.runAdmin(["status"]).stdout.contains("retried"))
 
     try FileManager.default.removeItem(atPath: broken)
     #expect(waitUntil(seconds: 30) { server.nagios.loadedObjects().services.contains("b.example.org;web") })
-    let after = try JSONValue.parse(Array(try server.runAdmin(["--json", "status"]).stdout.utf8))
-    #expect(after["result"]?.stringValue == "applied" && after["apply_due"] == .bool(false), "\(after)")
+    // Nagios has the objects before the watcher records its apply: wait for the record too.
+    #expect(waitUntil(seconds: 10) { recorded()["result"]?.stringValue == "applied" && recorded()["apply_due"] == .bool(false) },
+      "\(recorded())")
   }
 }
