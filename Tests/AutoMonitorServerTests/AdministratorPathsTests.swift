@@ -104,3 +104,20 @@ import Testing
     #expect(!result.stdout.contains("forgot"))
   }
 }
+
+extension AdministratorPathsTests {
+  /// `show` hides passwords in the text and in the JSON alike.
+  @Test func showHidesPasswordsInBothForms() throws {
+    let server = try PrivateServer()
+    defer { server.cleanUp() }
+    let payload = PrivateServer.payload(host: Self.host, services: [
+      ("mail", "imap", ["username": "probe", "password": "s3cret-value"]),
+    ])
+    #expect(try server.receive(client: Self.host, request: "register", payload: payload).status == 0)
+    let text = try server.runAdmin(["show", Self.host]).stdout
+    let json = try server.runAdmin(["--json", "show", Self.host]).stdout
+    #expect(text.contains("password = (hidden)") && text.contains("username = probe"), "\(text)")
+    #expect(json.contains("\"password\":\"(hidden)\"") && json.contains("\"username\":\"probe\""), "\(json)")
+    #expect(!text.contains("s3cret-value") && !json.contains("s3cret-value"))
+  }
+}

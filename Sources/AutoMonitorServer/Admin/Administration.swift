@@ -86,11 +86,13 @@ public struct Administration {
       member["state"] = state.map { .string($0.state?.name ?? "PENDING") } ?? .null
       if let state { member["output"] = .string(state.output) }
       member["last_check"] = state?.lastCheck.map { .number($0) } ?? .null
+      // Passwords are hidden in both forms: what show prints ends up in tickets and chats.
+      let shown = service.params.map { name, value in
+        (name, name.contains("password") || name.contains("secret") ? "(hidden)" : value)
+      }.sorted { $0.0 < $1.0 }
+      member["params"] = .object(Dictionary(uniqueKeysWithValues: shown.map { ($0.0, JSONValue.string($0.1)) }))
       serviceJSON.append(.object(member))
-      for (name, value) in service.params.sorted(by: { $0.key < $1.key }) {
-        let shown = name.contains("password") || name.contains("secret") ? "(hidden)" : value
-        text += "    \(name) = \(shown)\n"
-      }
+      for (name, value) in shown { text += "    \(name) = \(value)\n" }
     }
     var json: [String: JSONValue] = [
       "host": .string(host), "services": .array(serviceJSON), "pending": .array(requests.map(Self.json)),
