@@ -93,17 +93,14 @@ public struct Receiver: Sendable {
     let store = RegistrationStore(settings: settings)
     let names = accepted.map(\.name)
     if store.read(host) == registration, (try? FileReader.read(settings.hostFile(host), limit: 1 << 22)) == hostFile {
-      let reason = quarantineReason(host)
-      return (RegistrationReply(host: host, result: .unchanged, accepted: names, rejected: rejected,
-        message: reason.map(Self.quarantineNote) ?? "registration unchanged", quarantined: reason), 0)
+      return (answer(host, .unchanged, accepted: names, rejected: rejected, message: "registration unchanged"), 0)
     }
     do {
       try store.store(host, registration: registration, hostFile: hostFile)
       try store.requestApply()
     } catch { return refuse(host, "server error: \(error)") }
-    let reason = quarantineReason(host)
-    return (RegistrationReply(host: host, result: .stored, accepted: names, rejected: rejected,
-      message: reason.map(Self.quarantineNote) ?? "stored \(names.count) service(s); Nagios applies them shortly", quarantined: reason), 0)
+    return (answer(host, .stored, accepted: names, rejected: rejected,
+      message: "stored \(names.count) service(s); Nagios applies them shortly"), 0)
   }
 
   /// The host leaves (its client is purged): registration, key and requests go, so only a new
@@ -115,13 +112,10 @@ public struct Receiver: Sendable {
   }
 
   func status(_ host: String) -> (RegistrationReply, Int32) {
-    let reason = quarantineReason(host)
     guard let payload = RegistrationStore(settings: settings).payload(host) else {
-      return (RegistrationReply(host: host, result: .unchanged, message: reason.map(Self.quarantineNote) ?? "enrolled; nothing registered",
-        quarantined: reason), 0)
+      return (answer(host, .unchanged, message: "enrolled; nothing registered"), 0)
     }
-    return (RegistrationReply(host: host, result: .unchanged, accepted: payload.services.map(\.name),
-      message: reason.map(Self.quarantineNote) ?? "registered", quarantined: reason), 0)
+    return (answer(host, .unchanged, accepted: payload.services.map(\.name), message: "registered"), 0)
   }
 
   func enrollBound(_ host: String, input: (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
@@ -155,14 +149,16 @@ public struct Receiver: Sendable {
     } catch { return refuse(host, "server error: \(error)") }
   }
 
-  /// Why the monitoring system refused this host's configuration, if it is quarantined.
-  func quarantineReason(_ host: String) -> String? {
-    guard let bytes = try? FileReader.read(settings.quarantine + "/" + host + ".reason", limit: 65536) else { return nil }
-    return String(decoding: bytes, as: UTF8.self).trimmingWhitespace
-  }
-
-  static func quarantineNote(_ reason: String) -> String {
-    "quarantined: Nagios refused this host's configuration: " + reason
+  /// The reply for a bound host. When the monitoring system refused this host's configuration
+  /// (quarantined), the reply says why, in `quarantined` and in place of `message`.
+  func answer(
+    _ host: String, _ result: RegistrationReply.Result, accepted: [String] = [], rejected: [RegistrationReply.Rejection] = [],
+    message: String
+  ) -> RegistrationReply {
+    let reason = (try? FileReader.read(settings.quarantine + "/" + host + ".reason", limit: 65536))
+      .map { String(decoding: $0, as: UTF8.self).trimmingWhitespace }
+    return RegistrationReply(host: host, result: result, accepted: accepted, rejected: rejected,
+      message: reason.map { "quarantined: Nagios refused this host's configuration: " + $0 } ?? message, quarantined: reason)
   }
 
   func refuse(_ host: String, _ message: String, status: Int32 = 2) -> (RegistrationReply, Int32) {
