@@ -18,7 +18,7 @@ func fragmentSet(_ dh: Debhelper, _ work: [Fragment]) -> [FragmentCheck.Member] 
   var members: [FragmentCheck.Member] = []
   for package in dh.control.packages.map(\.name) {
     let new = work.filter { $0.package == package }
-    let directory = (new.isEmpty ? "debian/\(package)" : dh.tmpdir(package)) + "/" + MonitoringInfoTool.fragmentDirectory
+    let directory = (new.isEmpty ? "debian/\(package)" : dh.tmpdir(package)) + "/" + PackageFacts.fragmentDirectory
     let replaced = Set(new.map(\.conf))
     for name in (try? FileReader.files(in: directory, withSuffix: ".conf")) ?? [] where !replaced.contains(name) {
       let path = directory + "/" + name

@@ -10,11 +10,8 @@ import Glibc
 /// `run` and turns a `Failure` into `dh_monitoringinfo: error:` lines and debhelper's status.
 public enum MonitoringInfoTool {
   public static let name = "dh_monitoringinfo"
-  /// The explicit trigger every package with a fragment activates.
-  public static let producerTrigger = PackageFacts.producerTrigger
   /// The package that consumes the fragments, recommended by every producer.
   public static let consumerPackage = "auto-monitor-client"
-  public static let fragmentDirectory = PackageFacts.fragmentDirectory
 
   /// The errors that stop the build, each one line for the maintainer.
   public struct Failure: Error {
@@ -30,13 +27,13 @@ public enum MonitoringInfoTool {
   /// The lintian override shipped with a 0600 fragment: lintian warns about every file that is
   /// not 0644, and this one is 0600 on purpose.
   public static func lintianOverride(conf: String) -> String {
-    "non-standard-file-perm 0600 != 0644 [\(fragmentDirectory)/\(conf)]"
+    "non-standard-file-perm 0600 != 0644 [\(PackageFacts.fragmentDirectory)/\(conf)]"
   }
 
   /// The warning for a maintainer's own trigger declaration that makes dpkg wait, or nil.
   public static func triggerWarning(file: String, line: Int, directive: String, package: String) -> String? {
     guard directive != "activate-noawait" else { return nil }
-    return "\(file):\(line): '\(directive) \(producerTrigger)' makes dpkg wait for the monitoring client before \(package) counts as configured; use 'activate-noawait \(producerTrigger)' [\(Rule.triggerAwaits.tag)]"
+    return "\(file):\(line): '\(directive) \(PackageFacts.producerTrigger)' makes dpkg wait for the monitoring client before \(package) counts as configured; use 'activate-noawait \(PackageFacts.producerTrigger)' [\(Rule.triggerAwaits.tag)]"
   }
 
   public static func run(arguments: [String], environment: [String: String]) throws(Failure) {
@@ -79,7 +76,7 @@ public enum MonitoringInfoTool {
     let package = fragment.package
     if !dh.options.onlyScripts {
       try dh.installFile(
-        from: fragment.path, bytes: fragment.bytes, to: "\(dh.tmpdir(package))/\(fragmentDirectory)/\(fragment.conf)",
+        from: fragment.path, bytes: fragment.bytes, to: "\(dh.tmpdir(package))/\(PackageFacts.fragmentDirectory)/\(fragment.conf)",
         mode: mode_t(installMode(holdsCredentials: fragment.outcome.holdsCredentials)))
       if fragment.outcome.holdsCredentials {
         try dh.addLintianOverride(package: package, lintianOverride(conf: fragment.conf))
@@ -91,7 +88,7 @@ public enum MonitoringInfoTool {
         dh.warning(warning)
       }
     } else {
-      try dh.autotrigger(package: package, type: "activate-noawait", target: producerTrigger)
+      try dh.autotrigger(package: package, type: "activate-noawait", target: PackageFacts.producerTrigger)
     }
     try dh.addsubstvar(package: package, substvar: "misc:Recommends", value: consumerPackage)
     if !(dh.control.packages.first { $0.name == package }?.recommends ?? "").contains("${misc:Recommends}") {
