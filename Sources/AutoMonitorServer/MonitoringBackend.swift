@@ -1,11 +1,12 @@
 import MonitoringInfo
 
 /// What a monitoring system must provide. The store, the protocol, enrollment and the admin
-/// command know nothing else of it, so an Icinga 2 backend is one more conformance.
+/// command know nothing else of it: Nagios 4 and Icinga 2 are two conformances.
 public protocol MonitoringBackend: Sendable {
-  /// The generated objects of one host: services already validated, names strictly checked.
-  /// Only the host name and service names may appear in it; no other client value.
-  func render(host: String, services: [String]) -> [UInt8]
+  var kind: BackendKind { get }
+  /// The generated objects of one host from its registered services, which the format's
+  /// validation accepted; host and service names are strictly checked.
+  func render(host: String, services: [RegisteredService], overrides: Overrides) -> [UInt8]
   /// Builds the configuration from every host file, verifies it, and makes it live; on failure
   /// the running configuration stays.
   func apply(_ request: ApplyRequest) -> ApplyOutcome

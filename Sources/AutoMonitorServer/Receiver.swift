@@ -12,11 +12,9 @@ public struct Receiver: Sendable {
   }
 
   public let settings: ServerSettings
-  public let backend: any MonitoringBackend
 
-  public init(settings: ServerSettings, backend: any MonitoringBackend) {
+  public init(settings: ServerSettings) {
     self.settings = settings
-    self.backend = backend
   }
 
   /// The reply and the exit status (0, 2 refused, 64 unknown request).
@@ -89,18 +87,17 @@ public struct Receiver: Sendable {
     }
     let stored = RegistrationPayload(host: host, services: accepted)
     let registration = Array((stored.serialized + "\n").utf8)
-    let hostFile = backend.render(host: host, services: accepted.map(\.name))
     let store = RegistrationStore(settings: settings)
     let names = accepted.map(\.name)
-    if store.read(host) == registration, (try? FileReader.read(settings.hostFile(host), limit: 1 << 22)) == hostFile {
+    if store.read(host) == registration {
       return (answer(host, .unchanged, accepted: names, rejected: rejected, message: "registration unchanged"), 0)
     }
     do {
-      try store.store(host, registration: registration, hostFile: hostFile)
+      try store.store(host, registration: registration)
       try store.requestApply()
     } catch { return refuse(host, "server error: \(error)") }
     return (answer(host, .stored, accepted: names, rejected: rejected,
-      message: "stored \(names.count) service(s); Nagios applies them shortly"), 0)
+      message: "stored \(names.count) service(s); \(settings.backend.displayName) applies them shortly"), 0)
   }
 
   /// The host leaves (its client is purged): registration, key and requests go, so only a new
@@ -108,7 +105,7 @@ public struct Receiver: Sendable {
   func deregister(_ host: String) -> (RegistrationReply, Int32) {
     do { try HostRecord(settings: settings, host: host).forget() } catch { return refuse(host, "server error: \(error)") }
     return (RegistrationReply(host: host, result: .stored,
-      message: "forgot \(host) and its key; its services leave Nagios shortly (enroll again to come back)"), 0)
+      message: "forgot \(host) and its key; its services leave \(settings.backend.displayName) shortly (enroll again to come back)"), 0)
   }
 
   func status(_ host: String) -> (RegistrationReply, Int32) {
@@ -158,7 +155,8 @@ public struct Receiver: Sendable {
     let reason = (try? FileReader.read(settings.quarantine + "/" + host + ".reason", limit: 65536))
       .map { String(decoding: $0, as: UTF8.self).trimmingWhitespace }
     return RegistrationReply(host: host, result: result, accepted: accepted, rejected: rejected,
-      message: reason.map { "quarantined: Nagios refused this host's configuration: " + $0 } ?? message, quarantined: reason)
+      message: reason.map { "quarantined: \(settings.backend.displayName) refused this host's configuration: " + $0 } ?? message,
+      quarantined: reason)
   }
 
   func refuse(_ host: String, _ message: String, status: Int32 = 2) -> (RegistrationReply, Int32) {

@@ -2,21 +2,30 @@ import Glibc
 import MonitoringInfo
 
 /// `/etc/auto-monitor-server/server.conf` (`key = value`, `#` comments): where the server keeps
-/// its state and how it reaches Nagios. Every program takes `--config FILE`, so tests run a
-/// whole server in a temporary directory.
+/// its state and how it reaches the monitoring system (Nagios 4 or Icinga 2). Every program
+/// takes `--config FILE`, so tests run a whole server in a temporary directory.
 public struct ServerSettings: Sendable {
   public static let defaultPath = "/etc/auto-monitor-server/server.conf"
 
   public var configPath = ServerSettings.defaultPath
-  public var stateDirectory = "/var/lib/auto-monitor-server-nagios"
+  /// Keys, registrations, tickets, requests: the core's, kept across a change of backend.
+  public var stateDirectory = "/var/lib/auto-monitor-server"
+  /// The backend; nil means the one whose package is installed (`BackendKind.installed`).
+  public var backendSetting: BackendKind?
+  /// What the Nagios backend generates (generations, live link, status, quarantine).
+  public var nagiosDirectory = "/var/lib/auto-monitor-server-nagios"
+  /// What the Icinga 2 backend generates.
+  public var icinga2Directory = "/var/lib/auto-monitor-server-icinga2"
   /// The ssh account clients log in as (it runs the receiver).
   public var user = "automon"
   public var receiver = "/usr/libexec/auto-monitor/monitoring-info-receive"
   public var nagiosConfig = "/etc/nagios4/nagios.cfg"
   public var nagiosBinary = "/usr/sbin/nagios4"
-  /// The user the apply step runs as: the one Nagios runs as.
+  /// The user the apply step runs as: the one the monitoring system runs as (Debian's nagios4
+  /// and icinga2 both run as `nagios`).
   public var nagiosUser = "nagios"
   public var templates = "/etc/auto-monitor-server/nagios-templates.cfg"
+  public var icinga2 = Icinga2Settings()
   public var overrides = "/etc/auto-monitor-server/overrides.conf"
   /// Unbound keys waiting for `accept`, at most.
   public var maximumPending = 64
@@ -26,20 +35,21 @@ public struct ServerSettings: Sendable {
   public init() {}
 
   public var registrations: String { stateDirectory + "/registrations" }
-  public var hosts: String { stateDirectory + "/hosts" }
   public var keys: String { stateDirectory + "/keys" }
   public var pending: String { stateDirectory + "/pending" }
   public var secret: String { stateDirectory + "/secret" }
   public var applyDirectory: String { stateDirectory + "/apply" }
   public var applyMark: String { applyDirectory + "/requested" }
+  /// The backend in use: the setting, else the installed backend package, else Nagios (whose
+  /// absence the apply step reports).
+  public var backend: BackendKind { backendSetting ?? BackendKind.installed ?? .nagios }
   /// Written by the apply step (user nagios): generations, the live link, status, quarantine.
-  public var nagiosDirectory: String { stateDirectory + "/nagios" }
-  public var liveLink: String { nagiosDirectory + "/live" }
-  public var statusFile: String { nagiosDirectory + "/status.json" }
-  public var quarantine: String { nagiosDirectory + "/quarantine" }
+  public var backendDirectory: String { backend == .icinga2 ? icinga2Directory : nagiosDirectory }
+  public var liveLink: String { backendDirectory + "/live" }
+  public var statusFile: String { backendDirectory + "/status.json" }
+  public var quarantine: String { backendDirectory + "/quarantine" }
 
   public func registration(_ host: String) -> String { registrations + "/" + host + ".json" }
-  public func hostFile(_ host: String) -> String { hosts + "/" + host + ".cfg" }
 
   /// Reads the settings file; a missing default file means the defaults.
   public static func load(_ path: String?) throws(ServerError) -> ServerSettings {
@@ -63,6 +73,25 @@ public struct ServerSettings: Sendable {
       }
       switch key {
       case "state_dir": settings.stateDirectory = value
+      case "backend":
+        guard let kind = BackendKind(rawValue: value) else {
+          throw ServerError("\(file):\(lineNumber): 'backend' is nagios or icinga2, not '\(value)'")
+        }
+        settings.backendSetting = kind
+      case "nagios_dir": settings.nagiosDirectory = value
+      case "icinga2_dir": settings.icinga2Directory = value
+      case "icinga2_binary": settings.icinga2.binary = value
+      case "icinga2_config": settings.icinga2.config = value
+      case "icinga2_define": settings.icinga2.defines.append(value)
+      case "icinga2_pid_file": settings.icinga2.pidFile = value
+      case "icinga2_zones_dir": settings.icinga2.zonesDirectory = value
+      case "icinga2_zone": settings.icinga2.zone = value
+      case "icinga2_templates": settings.icinga2.templates = value
+      case "icinga2_api": settings.icinga2.api = value
+      case "icinga2_api_server_name": settings.icinga2.apiServerName = value
+      case "icinga2_api_user": settings.icinga2.apiUser = value
+      case "icinga2_api_password_file": settings.icinga2.apiPasswordFile = value
+      case "icinga2_ca_file": settings.icinga2.caFile = value
       case "user": settings.user = value
       case "receiver": settings.receiver = value
       case "nagios_config": settings.nagiosConfig = value

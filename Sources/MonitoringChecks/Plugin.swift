@@ -5,7 +5,7 @@ import MonitoringInfo
 
 public enum Plugin {
   public static let version = MonitoringInfoVersion.current
-  public static let passwordVariable = "CHECK_MONITORING_INFO_PASSWORD"
+  public static let passwordVariable = PackageFacts.pluginPasswordVariable
 
   public static let usage = """
     Usage:

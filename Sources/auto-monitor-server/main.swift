@@ -58,7 +58,7 @@ while let item = scanner.next() {
 guard let command = words.first else { fail("no command\n\(usage)") }
 let settings: ServerSettings
 do { settings = try ServerSettings.load(configPath) } catch { fail("\(error)", 1) }
-let administration = Administration(settings: settings, backend: NagiosBackend())
+let administration = Administration(settings: settings)
 
 @MainActor func host() -> String {
   guard words.count == 2 else { fail("\(command) needs one HOST\n\(usage)") }
@@ -89,7 +89,7 @@ case "watch":
   noArguments()
   becomeNagiosUser()
   do {
-    try Watcher(settings: settings, backend: NagiosBackend()) { StandardStream.error("auto-monitor-server watch: \($0)\n") }.run()
+    try Watcher(settings: settings) { StandardStream.error("auto-monitor-server watch: \($0)\n") }.run()
   } catch { fail("\(error)", 1) }
 case "setup":
   noArguments()

@@ -10,12 +10,12 @@ import Testing
   static let two = [("web", "http", [String: String]()), ("ssh", "ssh", [:])]
 
   func inode(_ server: PrivateServer, _ host: String) throws -> Int {
-    let path = server.stateDirectory + "/nagios/live/hosts/" + host + ".cfg"
+    let path = server.backendDirectory + "/live/hosts/" + host + ".cfg"
     return try (FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? NSNumber)?.intValue ?? -1
   }
 
   func live(_ server: PrivateServer, _ host: String) throws -> String {
-    try String(contentsOfFile: server.stateDirectory + "/nagios/live/hosts/" + host + ".cfg", encoding: .utf8)
+    try String(contentsOfFile: server.backendDirectory + "/live/hosts/" + host + ".cfg", encoding: .utf8)
   }
 
   func register(_ server: PrivateServer, _ host: String, _ services: [(String, String, [String: String])]) throws {
@@ -38,9 +38,9 @@ import Testing
 
     // One host changes: only its file is new; the others are the same inodes, one generation on.
     try register(server, "c.example.org", Self.two)
-    let generation = try FileManager.default.destinationOfSymbolicLink(atPath: server.stateDirectory + "/nagios/live")
+    let generation = try FileManager.default.destinationOfSymbolicLink(atPath: server.backendDirectory + "/live")
     try apply(server)
-    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: server.stateDirectory + "/nagios/live") != generation)
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: server.backendDirectory + "/live") != generation)
     #expect(try inode(server, "b.example.org") == b)
     #expect(try inode(server, "c.example.org") != c)
     #expect(try live(server, "c.example.org").contains("service_description     ssh\n"))
@@ -53,7 +53,7 @@ import Testing
     // A removed host leaves; the rest stay linked.
     #expect(try server.receive(client: "d.example.org", request: "deregister", payload: "").succeeded)
     try apply(server)
-    #expect(!FileManager.default.fileExists(atPath: server.stateDirectory + "/nagios/live/hosts/d.example.org.cfg"))
+    #expect(!FileManager.default.fileExists(atPath: server.backendDirectory + "/live/hosts/d.example.org.cfg"))
     #expect(try inode(server, "b.example.org") == b)
     #expect(waitUntil(seconds: 10) { !server.nagios.loadedObjects().services.contains("d.example.org;web") })
 
@@ -77,17 +77,17 @@ import Testing
     let b = try inode(server, "b.example.org")
 
     // Rewritten in place by hand (the receiver would rename a new file): still noticed.
-    let hostFile = server.stateDirectory + "/hosts/b.example.org.cfg"
-    let text = try String(contentsOfFile: hostFile, encoding: .utf8)
+    let registration = server.stateDirectory + "/registrations/b.example.org.json"
+    let text = try String(contentsOfFile: registration, encoding: .utf8)
     Thread.sleep(forTimeInterval: 0.01)
-    try text.replacingOccurrences(of: "ssh", with: "xyz").write(toFile: hostFile, atomically: false, encoding: .utf8)
+    try text.replacingOccurrences(of: "\"name\":\"ssh\"", with: "\"name\":\"xyz\"").write(toFile: registration, atomically: false, encoding: .utf8)
     try apply(server)
     #expect(try inode(server, "b.example.org") != b)
     #expect(try live(server, "b.example.org").contains("xyz"))
 
     // A damaged record: every host rendered again (an identical result is still linked), the
     // record written anew, and the result right.
-    let record = server.stateDirectory + "/nagios/live/templates/rendered-from.list"
+    let record = server.backendDirectory + "/live/templates/rendered-from.list"
     #expect(FileManager.default.fileExists(atPath: record))
     _ = try runProgram("sh", ["-c", "chmod u+w \(record); printf 'garbage\\nc.example.org 1:2:3\\n' > \(record)"])
     try register(server, "b.example.org", Self.one)

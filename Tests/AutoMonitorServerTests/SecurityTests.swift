@@ -115,10 +115,10 @@ import Testing
     #expect(huge.stdout.contains("larger than"))
 
     // Whatever was stored: every object name is strict, and Nagios accepts the configuration.
-    let hostFile = (try? String(contentsOfFile: server.stateDirectory + "/hosts/b.example.org.cfg", encoding: .utf8)) ?? ""
-    #expect(!hostFile.contains(canary))
     let apply = try server.runAdmin(["apply"])
     #expect(apply.succeeded, "\(apply.stdout)\(apply.stderr)")
+    let hostFile = (try? String(contentsOfFile: server.backendDirectory + "/live/hosts/b.example.org.cfg", encoding: .utf8)) ?? ""
+    #expect(!hostFile.contains(canary))
     try server.nagios.start()
     _ = waitUntil(seconds: 3) { false }
     #expect(!FileManager.default.fileExists(atPath: canary), "no command ran")

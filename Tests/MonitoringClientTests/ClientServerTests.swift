@@ -150,7 +150,7 @@ import Glibc
     try rig.enrollWithTicket()
     let apply = try rig.server.runAdmin(["apply"])
     #expect(apply.stdout.contains("quarantined \(rig.host)"), "\(apply.status) \(apply.stdout)\(apply.stderr)")
-    let reasonFile = rig.server.stateDirectory + "/nagios/quarantine/\(rig.host).reason"
+    let reasonFile = rig.server.backendDirectory + "/quarantine/\(rig.host).reason"
     let reason = try String(contentsOfFile: reasonFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     let reasonLine = try #require(reason.split(separator: "\n").first.map(String.init))
 

@@ -17,6 +17,8 @@ public final class PrivateServer: @unchecked Sendable {
   public let nagios: PrivateNagios
   public var configPath: String { directory.path + "/etc/server.conf" }
   public var stateDirectory: String { directory.path + "/state" }
+  /// The backend's generations, status and quarantine.
+  public var backendDirectory: String { directory.path + "/backend" }
   public var templatesPath: String { directory.path + "/etc/nagios-templates.cfg" }
   public var overridesPath: String { directory.path + "/etc/overrides.conf" }
   public var receiver: String { directory.path + "/bin/monitoring-info-receive" }
@@ -45,6 +47,8 @@ public final class PrivateServer: @unchecked Sendable {
     try """
       # private test server
       state_dir = \(stateDirectory)
+      backend = nagios
+      nagios_dir = \(backendDirectory)
       user = \(TestAccount.name)
       receiver = \(receiver)
       nagios_config = \(nagios.config)
@@ -59,7 +63,7 @@ public final class PrivateServer: @unchecked Sendable {
     let setup = try runAdmin(["setup"])
     guard setup.succeeded else { throw TestFailure("setup failed: \(setup.stderr)") }
     // Nagios reads the live generation through a link in its cfg_dir, as installed.
-    try FileManager.default.createSymbolicLink(atPath: nagios.confD + "/auto-monitor", withDestinationPath: stateDirectory + "/nagios/live")
+    try FileManager.default.createSymbolicLink(atPath: nagios.confD + "/auto-monitor", withDestinationPath: backendDirectory + "/live")
   }
 
   /// The command line of the shipped templates (templates/server/nagios-templates.cfg), with

@@ -2,7 +2,7 @@ import Glibc
 import MonitoringInfo
 
 /// The administrator's commands (`auto-monitor-server`), each returning what to print in both
-/// forms. Nothing here knows Nagios beyond the backend it is given.
+/// forms. Nothing here knows the monitoring system beyond the backend the settings name.
 public struct Administration {
   public struct Output {
     public var text: String
@@ -16,11 +16,11 @@ public struct Administration {
   }
 
   public let settings: ServerSettings
-  public let backend: any MonitoringBackend
-  public init(settings: ServerSettings, backend: any MonitoringBackend) {
+  public init(settings: ServerSettings) {
     self.settings = settings
-    self.backend = backend
   }
+
+  var backend: any MonitoringBackend { settings.backend.make() }
 
   var store: RegistrationStore { RegistrationStore(settings: settings) }
   var bindings: KeyBindings { KeyBindings(settings: settings) }

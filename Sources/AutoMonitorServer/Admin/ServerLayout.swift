@@ -1,10 +1,11 @@
 import Glibc
 import SystemLayer
 
-/// The state directory and who owns what (`auto-monitor-server setup`, run as root by the
-/// package's postinst and by tests). `automon` writes registrations, host files, keys and the
-/// apply mark; `nagios` writes generations, status and quarantine. Setgid directories give
-/// automon's files group nagios without automon being in that group.
+/// The state directories and who owns what (`auto-monitor-server setup`, run as root by the
+/// packages' postinst and by tests). The core's directory (`automon` writes registrations,
+/// keys and the apply mark) survives a change of backend; each backend's directory (written by
+/// the apply step as `nagios`: generations, status, quarantine) belongs to its package. Setgid
+/// directories give automon's files group nagios without automon being in that group.
 public enum ServerLayout {
   public struct Entry: Sendable {
     public var path: String
@@ -18,17 +19,18 @@ public enum ServerLayout {
     return [
       Entry(path: settings.stateDirectory, owner: a, group: n, mode: 0o2750),
       Entry(path: settings.registrations, owner: a, group: n, mode: 0o2750),
-      Entry(path: settings.hosts, owner: a, group: n, mode: 0o2750),
       Entry(path: settings.keys, owner: a, group: a, mode: 0o700),
       Entry(path: settings.pending, owner: a, group: a, mode: 0o700),
       Entry(path: settings.applyDirectory, owner: a, group: n, mode: 0o2770),
-      Entry(path: settings.nagiosDirectory, owner: n, group: n, mode: 0o755),
+      Entry(path: settings.backendDirectory, owner: n, group: n, mode: 0o755),
       Entry(path: settings.quarantine, owner: n, group: n, mode: 0o755),
     ]
   }
 
-  /// Creates what is missing and fixes owners and modes; then the ticket secret.
+  /// Moves a layout of before the core/backend split into place, creates what is missing and
+  /// fixes owners and modes; then the ticket secret and the backend's first generation.
   public static func create(_ settings: ServerSettings) throws(ServerError) {
+    try LegacyLayout.migrate(settings)
     for entry in entries(settings) {
       if mkdir(entry.path, 0o700) != 0 && errno != EEXIST { throw ServerError("cannot create \(entry.path): \(errnoText())") }
       guard let user = getpwnam(entry.owner) else { throw ServerError("no user '\(entry.owner)'") }
@@ -42,13 +44,13 @@ public enum ServerLayout {
     try createFirstGeneration(settings)
   }
 
-  /// Nagios refuses to start when its cfg_dir link dangles: an empty generation until the
-  /// first apply.
+  /// The monitoring system refuses to start when the link to the live generation dangles: an
+  /// empty generation until the first apply.
   static func createFirstGeneration(_ settings: ServerSettings) throws(ServerError) {
     var status = stat()
     if lstat(settings.liveLink, &status) == 0 { return }
     guard let nagios = getpwnam(settings.nagiosUser) else { throw ServerError("no user '\(settings.nagiosUser)'") }
-    let generation = settings.nagiosDirectory + "/gen-0"
+    let generation = settings.backendDirectory + "/gen-0"
     for path in [generation, generation + "/hosts", generation + "/templates"] {
       if mkdir(path, 0o755) != 0 && errno != EEXIST { throw ServerError("cannot create \(path): \(errnoText())") }
       chown(path, nagios.pointee.pw_uid, nagios.pointee.pw_gid)

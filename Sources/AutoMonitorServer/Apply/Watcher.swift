@@ -12,7 +12,6 @@ import SystemLayer
 /// systemd, from the init script, or started directly by a test.
 public struct Watcher {
   public let settings: ServerSettings
-  public let backend: any MonitoringBackend
   public var quiet: Int32 = 300
   public var longest: Int = 3000
   public var longestUnderLoad: Int = 30000
@@ -20,9 +19,8 @@ public struct Watcher {
   public var longestRetry: Int = 300_000
   public var log: (String) -> Void
 
-  public init(settings: ServerSettings, backend: any MonitoringBackend, log: @escaping (String) -> Void) {
+  public init(settings: ServerSettings, log: @escaping (String) -> Void) {
     self.settings = settings
-    self.backend = backend
     self.log = log
   }
 
@@ -53,7 +51,8 @@ public struct Watcher {
         _ = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       }
       let began = SystemClock.monotonicMilliseconds()
-      let outcome = backend.apply(ApplyRequest(settings: settings))
+      // The backend is looked up at each apply: installing the other backend's package switches.
+      let outcome = settings.backend.make().apply(ApplyRequest(settings: settings))
       let took = SystemClock.monotonicMilliseconds() - began
       wait = Self.coalescingWait(afterApplyOf: took, longest: longest, limit: longestUnderLoad)
       log("apply: \(outcome.result.rawValue) in \(took) ms: \(outcome.message)\(outcome.error.map { "\n" + $0 } ?? "")")

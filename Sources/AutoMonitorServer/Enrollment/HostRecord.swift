@@ -1,7 +1,7 @@
 import Glibc
 import MonitoringInfo
 
-/// Everything the server keeps about one host: its registration and host file, its key
+/// Everything the server keeps about one host: its registration, its key
 /// binding, and the enrollment requests filed under its name. Forgetting a host (the
 /// administrator's `forget`, a client's `deregister` when it is purged) removes all of them,
 /// so no orphan key can register again and `list` no longer shows the host.
@@ -18,11 +18,11 @@ public struct HostRecord: Sendable {
 
   /// The server holds something about this host.
   public var exists: Bool {
-    store.read(host) != nil || access(settings.hostFile(host), F_OK) == 0 || KeyBindings(settings: settings).key(of: host) != nil
+    store.read(host) != nil || KeyBindings(settings: settings).key(of: host) != nil
       || PendingRequests(settings: settings).all().contains { $0.host == host }
   }
 
-  /// Removes the registration, the host file, the key and the pending requests, then asks for
+  /// Removes the registration, the key and the pending requests, then asks for
   /// an apply so the host's objects leave the monitoring system.
   public func forget() throws(ServerError) {
     try store.remove(host)

@@ -1,9 +1,9 @@
 import Glibc
 import MonitoringInfo
 
-/// `registrations/HOST.json` (the last accepted payload, 0640 group nagios: it may hold
-/// passwords the plugin needs) and the backend's `hosts/HOST.cfg`. Both directories are setgid
-/// nagios, so files get that group without the writer being in it.
+/// `registrations/HOST.json`: the last accepted payload, 0640 group nagios (it may hold
+/// passwords the plugin needs; the directory is setgid nagios, so files get that group without
+/// the writer being in it). The backends render their objects from these files.
 public struct RegistrationStore: Sendable {
   public let settings: ServerSettings
   public init(settings: ServerSettings) { self.settings = settings }
@@ -28,15 +28,11 @@ public struct RegistrationStore: Sendable {
     return stat(settings.registration(host), &status) == 0 ? Int(status.st_mtim.tv_sec) : nil
   }
 
-  /// Host file first, registration last: the registration is the commit point, and an
-  /// unchanged registration still repairs a host file a crash left behind.
-  public func store(_ host: String, registration: [UInt8], hostFile: [UInt8]) throws(ServerError) {
-    try serverError { try AtomicFile.write(hostFile, to: settings.hostFile(host)) }
+  public func store(_ host: String, registration: [UInt8]) throws(ServerError) {
     try serverError { try AtomicFile.write(registration, to: settings.registration(host)) }
   }
 
   public func remove(_ host: String) throws(ServerError) {
-    try serverError { try AtomicFile.remove(settings.hostFile(host)) }
     try serverError { try AtomicFile.remove(settings.registration(host)) }
   }
 

@@ -8,6 +8,8 @@ public enum PackageFacts {
   public static let producerTrigger = "monitoring-info-changed"
   /// Where fragments are installed (relative to the root).
   public static let fragmentDirectory = "etc/monitoring-info"
+  /// The environment variable check_monitoring_info takes a password from (never argv).
+  public static let pluginPasswordVariable = "CHECK_MONITORING_INFO_PASSWORD"
 
   /// How a triggers file names `name`: the line and its directive (`activate-noawait`,
   /// `activate`, ...), or nil when no line does. Comment lines do not count.

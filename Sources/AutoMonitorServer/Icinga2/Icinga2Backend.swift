@@ -1,0 +1,169 @@
+import Glibc
+import MonitoringInfo
+
+/// Icinga 2: one `.conf` file of explicit objects per host in a generation directory (see
+/// `GenerationApply`), which Icinga reads through the link `ZONESDIR/ZONE/auto-monitor` to
+/// `live`; verified with `icinga2 daemon -C` while the new generation is live, reloaded with
+/// SIGHUP to Icinga's pid (as user nagios: Icinga validates again in a new process while the old
+/// one keeps checking), first checks forced through the API's `reschedule-check`, states read
+/// from the API.
+public struct Icinga2Backend: GenerationBackend {
+  let renderer = Icinga2Renderer()
+  public init() {}
+
+  public var kind: BackendKind { .icinga2 }
+  var fileSuffix: String { ".conf" }
+  static let checkCommandFile = "check-command.conf"
+
+  public func render(host: String, services: [RegisteredService], overrides: Overrides) -> [UInt8] {
+    renderer.render(host: host, services: services, overrides: overrides)
+  }
+
+  func renderedServices(_ file: [UInt8]) -> [String] { Icinga2Renderer.services(in: file) }
+
+  func templatesPath(_ settings: ServerSettings) -> String { settings.icinga2.templates }
+
+  func generatedFiles(_ settings: ServerSettings) -> [String: [UInt8]] {
+    [Self.checkCommandFile: Icinga2CheckCommand.definition()]
+  }
+
+  func prepare(_ settings: ServerSettings) throws(ServerError) {
+    guard access(settings.icinga2.binary, X_OK) == 0 else {
+      throw ServerError("\(settings.icinga2.binary) is missing: install icinga2 (or set icinga2_binary in \(settings.configPath))")
+    }
+    let link = Icinga2Zone.link(settings)
+    guard let link, FileReader.isDirectory(link) else {
+      throw ServerError("Icinga 2 does not read the generated objects (no link \(link ?? settings.icinga2.zonesDirectory + "/ZONE/auto-monitor")): run 'auto-monitor-server setup' as root")
+    }
+  }
+
+  func validation(_ settings: ServerSettings) -> [String] {
+    ["daemon", "-C", "-c", settings.icinga2.config] + settings.icinga2.defines.flatMap { ["--define", $0] }
+  }
+
+  func verify(_ settings: ServerSettings) throws(ServerError) -> (status: Int32, output: String) {
+    let result = try serverError { try Subprocess.run(settings.icinga2.binary, validation(settings), mergeOutput: true) }
+    return (result.status, result.stdoutText)
+  }
+
+  // MARK: verification output
+
+  /// Icinga reports each error as a `critical/config: Error: ...` line followed by
+  /// `Location: in FILE: LINE:COL-LINE:COL` (and source lines). A failure is pinned on hosts
+  /// when every error names a changed host's file, through the live link (`.../hosts/HOST.conf`).
+  func pinnedHosts(_ output: String, changed: Set<String>) -> [String: String] {
+    var culprits: [String: String] = [:]
+    for block in Self.errorBlocks(output) {
+      let named = Self.hostFiles(in: block.joined(separator: "\n")).filter(changed.contains)
+      guard !named.isEmpty else { return [:] }
+      let message = block.first.map { Self.message($0) } ?? "invalid configuration"
+      for host in named { culprits[host, default: ""] += (culprits[host]!.isEmpty ? "" : "; ") + message }
+    }
+    return culprits
+  }
+
+  /// The lines of each error, from its `Error:` line to the next message.
+  static func errorBlocks(_ output: String) -> [[String]] {
+    var blocks: [[String]] = []
+    var current: [String]?
+    for raw in output.split(separator: "\n") {
+      let line = String(raw)
+      if line.contains("critical/config: Error") || line.contains("critical/config: ") && line.contains("Error:") {
+        if let current { blocks.append(current) }
+        current = [line]
+      } else if line.contains("critical/") || line.contains("information/") || line.contains("warning/") {
+        if let block = current { blocks.append(block) }
+        current = line.contains("critical/") ? [line] : nil
+      } else if current != nil {
+        current!.append(line)
+      }
+    }
+    if let current { blocks.append(current) }
+    return blocks.filter { !$0[0].contains("Config validation failed") && !$0[0].contains("errors, ") }
+  }
+
+  /// Host names of every `/hosts/NAME.conf` the text mentions.
+  static func hostFiles(in text: String) -> Set<String> {
+    var hosts: Set<String> = []
+    let ends: Set<Character> = ["/", ":", " ", "'", ")", "\"", ","]
+    for piece in text.split(separator: "/hosts/").dropFirst() {
+      let name = String(piece.prefix { !ends.contains($0) })
+      if name.hasSuffix(".conf"), HostName.isValid(String(name.dropLast(5))) { hosts.insert(String(name.dropLast(5))) }
+    }
+    return hosts
+  }
+
+  static func message(_ line: String) -> String {
+    guard let range = line.firstRange(of: "Error: ") else { return line.trimmingWhitespace }
+    return String(line[range.upperBound...]).trimmingWhitespace
+  }
+
+  func errorLines(_ output: String) -> String {
+    let blocks = Self.errorBlocks(output)
+    let lines = blocks.flatMap { $0.filter { $0.contains("Error") || $0.contains("Location:") } }
+    return (lines.isEmpty ? Array(output.split(separator: "\n").suffix(20).map(String.init)) : lines).joined(separator: "\n")
+  }
+
+  // MARK: reload and first checks
+
+  func pid(_ settings: ServerSettings) -> pid_t? {
+    guard let bytes = try? FileReader.read(settings.icinga2.pidFile, limit: 64),
+      let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingWhitespace), pid > 1, kill(pid, 0) == 0
+    else { return nil }
+    return pid
+  }
+
+  /// SIGHUP, then wait until the API answers from the new configuration (its program start
+  /// time changes), so the forced checks that follow find the new objects.
+  func reload(_ settings: ServerSettings) -> (reloaded: Bool, message: String) {
+    guard let pid = pid(settings) else { return (false, "Icinga 2 is not running: it reads this configuration when it starts") }
+    let api = Icinga2API(settings: settings.icinga2)
+    let before = programStart(api)
+    guard kill(pid, SIGHUP) == 0 else { return (false, "cannot signal Icinga 2 (pid \(pid)): \(errnoText())") }
+    guard before != nil else { return (true, "Icinga 2 reloaded (its API does not answer, so not waited for)") }
+    for _ in 0..<600 {
+      usleep(100_000)
+      if let now = programStart(api), now != before { return (true, "Icinga 2 reloaded") }
+    }
+    return (true, "Icinga 2 was sent SIGHUP but its API did not show a new start within 60 s")
+  }
+
+  func programStart(_ api: Icinga2API) -> String? {
+    let reply = try? api.query("/v1/status/IcingaApplication", .object([:]))
+    return reply?["results"]?.arrayValue?.first?["status"]?["icingaapplication"]?["app"]?["program_start"]?.scalarText
+  }
+
+  /// `reschedule-check` with `force` for every service of these hosts, in batches (one filter
+  /// each, the host names as a filter variable, so no name is parsed as DSL).
+  func forceChecks(_ hosts: [String], settings: ServerSettings) {
+    let api = Icinga2API(settings: settings.icinga2)
+    var start = 0
+    while start < hosts.count {
+      let batch = Array(hosts[start..<min(hosts.count, start + 500)])
+      start += batch.count
+      _ = try? api.post("/v1/actions/reschedule-check", .object([
+        "type": .string("Service"), "filter": .string("host.name in hosts"),
+        "filter_vars": .object(["hosts": .array(batch.map { .string($0) })]), "force": .bool(true),
+      ]))
+    }
+  }
+
+  public func serviceStates(host: String, settings: ServerSettings) -> [ServiceState] {
+    let api = Icinga2API(settings: settings.icinga2)
+    guard let reply = try? api.query("/v1/objects/services", .object([
+      "filter": .string("host.name == name"), "filter_vars": .object(["name": .string(host)]),
+      "attrs": .array(["name", "state", "last_check", "last_check_result"].map { .string($0) }),
+    ])) else { return [] }
+    var states: [ServiceState] = []
+    for item in reply["results"]?.arrayValue ?? [] {
+      guard let attrs = item["attrs"], let name = attrs["name"]?.stringValue else { continue }
+      let result = attrs["last_check_result"]
+      let checked = result != nil && result != .null
+      let state = checked ? (attrs["state"]?.scalarText).flatMap { Double($0) }.flatMap { ServiceState.Status(rawValue: Int($0)) } : nil
+      let lastCheck = (attrs["last_check"]?.scalarText).flatMap { Double($0) }.map { Int($0) }
+      states.append(ServiceState(name: name, state: state, output: checked ? result?["output"]?.stringValue ?? "" : "",
+        lastCheck: checked && (lastCheck ?? 0) > 0 ? lastCheck : nil))
+    }
+    return states.sorted { $0.name < $1.name }
+  }
+}
