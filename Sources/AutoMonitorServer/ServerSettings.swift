@@ -43,6 +43,8 @@ public struct ServerSettings: Sendable {
   /// The backend in use: the setting, else the installed backend package, else Nagios (whose
   /// absence the apply step reports).
   public var backend: BackendKind { backendSetting ?? BackendKind.installed ?? .nagios }
+  /// A backend is set or installed (the core alone has nothing to apply to).
+  public var hasBackend: Bool { backendSetting != nil || BackendKind.installed != nil }
   /// Written by the apply step (user nagios): generations, the live link, status, quarantine.
   public var backendDirectory: String { backend == .icinga2 ? icinga2Directory : nagiosDirectory }
   public var liveLink: String { backendDirectory + "/live" }

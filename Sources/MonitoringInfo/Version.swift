@@ -3,5 +3,5 @@
 /// The version of the monitoring-info tools, shown by `--version` and written into the
 /// debhelper snippets' markers.
 public enum MonitoringInfoVersion {
-  public static let current = "0.1.0"
+  public static let current = "0.2.0"
 }

@@ -182,6 +182,9 @@ public struct Administration {
   }
 
   public func apply(retryQuarantined: Bool) -> Output {
+    guard settings.hasBackend else {
+      return failure("no monitoring backend is installed: install auto-monitor-server-nagios or auto-monitor-server-icinga2")
+    }
     let outcome = backend.apply(ApplyRequest(settings: settings, retryQuarantined: retryQuarantined))
     var text = "\(outcome.result.rawValue): \(outcome.message)\n"
     if let error = outcome.error { text += error + "\n" }

@@ -32,6 +32,9 @@ enum LegacyLayout {
         try move(old + "/" + name, to: legacy + "/" + name)
       }
       rmdir(old)
+      // Nagios reads the generated objects through a link to `nagios/live`, which the Nagios
+      // package points at `live` when it is configured; until then this keeps it working.
+      if access(old, F_OK) != 0 { symlink(".", old) }
     }
     // Quarantine entries kept the rendered host file; the registration is compared now.
     for name in (try? FileReader.files(in: legacy + "/quarantine", withSuffix: ".cfg")) ?? [] {

@@ -16,12 +16,15 @@ public enum ServerLayout {
 
   public static func entries(_ settings: ServerSettings) -> [Entry] {
     let a = settings.user, n = settings.nagiosUser
-    return [
+    let core = [
       Entry(path: settings.stateDirectory, owner: a, group: n, mode: 0o2750),
       Entry(path: settings.registrations, owner: a, group: n, mode: 0o2750),
       Entry(path: settings.keys, owner: a, group: a, mode: 0o700),
       Entry(path: settings.pending, owner: a, group: a, mode: 0o700),
       Entry(path: settings.applyDirectory, owner: a, group: n, mode: 0o2770),
+    ]
+    guard settings.hasBackend else { return core }
+    return core + [
       Entry(path: settings.backendDirectory, owner: n, group: n, mode: 0o755),
       Entry(path: settings.quarantine, owner: n, group: n, mode: 0o755),
     ]
@@ -41,7 +44,9 @@ public enum ServerLayout {
       }
     }
     try Tickets(settings: settings).ensureSecret()
+    guard settings.hasBackend else { return }
     try createFirstGeneration(settings)
+    if settings.backend == .icinga2 { try Icinga2Setup.run(settings) }
   }
 
   /// The monitoring system refuses to start when the link to the live generation dangles: an

@@ -44,6 +44,12 @@ public struct Watcher {
         let retryDue = retryAt.map { SystemClock.monotonicMilliseconds() >= $0 } ?? false
         if access(settings.applyMark, F_OK) != 0 && !retryDue { continue }
       }
+      // While no backend package is installed (in the middle of a switch), the mark stays for
+      // the backend that comes next (its package applies when it is configured).
+      guard settings.hasBackend else {
+        usleep(2_000_000)
+        continue
+      }
       // Coalesce: wait until the marks stop coming.
       let start = SystemClock.monotonicMilliseconds()
       var poll = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

@@ -5,6 +5,14 @@ import MonitoringInfo
 /// and the request go to curl on standard input (`--config -`), never on its command line.
 struct Icinga2API {
   let settings: Icinga2Settings
+  /// The name the API's certificate must carry: the setting, else Icinga's NodeName (the name
+  /// `icinga2 api setup` makes the certificate for), looked up once.
+  let serverName: String?
+
+  init(settings: Icinga2Settings) {
+    self.settings = settings
+    serverName = settings.apiServerName ?? Icinga2Zone.variable("NodeName", settings)
+  }
 
   struct Failure: Error, CustomStringConvertible {
     var description: String
@@ -25,7 +33,7 @@ struct Icinga2API {
     }
     let password = String(decoding: secret.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
     var config = ""
-    if let name = settings.apiServerName, let endpoint = Self.endpoint(settings.api) {
+    if let name = serverName, let endpoint = Self.endpoint(settings.api) {
       // Icinga's certificate names the node, not the address: connect to the address, check the name.
       config += "url = " + Self.quoted("https://\(name):\(endpoint.port)" + path) + "\n"
       config += "connect-to = " + Self.quoted("\(name):\(endpoint.port):\(endpoint.host):\(endpoint.port)") + "\n"

@@ -11,11 +11,18 @@ enum Icinga2Zone {
 
   /// The zone: the setting, or what Icinga says its ZoneName is.
   static func name(_ settings: ServerSettings) -> String? {
-    if let zone = settings.icinga2.zone { return zone }
-    let arguments = ["variable", "get", "ZoneName"]
-    guard let result = try? Subprocess.run(settings.icinga2.binary, arguments), result.status == 0 else { return nil }
-    let zone = result.stdoutText.trimmingWhitespace
-    return zone.isEmpty || zone.contains("/") || zone.hasPrefix(".") ? nil : zone
+    settings.icinga2.zone ?? variable("ZoneName", settings.icinga2)
+  }
+
+  /// An Icinga constant as the last validation or start left it (`icinga2 variable get`); nil
+  /// when Icinga cannot tell or the value is no plain name.
+  static func variable(_ name: String, _ settings: Icinga2Settings) -> String? {
+    guard let result = try? Subprocess.run(settings.binary, ["variable", "get", name], timeout: 30), result.succeeded else {
+      return nil
+    }
+    let value = result.stdoutText.trimmingWhitespace
+    let plain = value.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "\\") }
+    return value.isEmpty || !plain || value.hasPrefix(".") ? nil : value
   }
 
   static func directory(_ settings: ServerSettings) -> String? {

@@ -1,0 +1,67 @@
+import Glibc
+import MonitoringInfo
+
+/// The Icinga 2 side of `auto-monitor-server setup` (root): the API user the backend queries
+/// and forces checks with (its password in `icinga2_api_password_file`, readable by group
+/// nagios only), and the link through which Icinga reads the generated objects, both in the
+/// directory of the zone that checks the hosts. Icinga's own files are not edited.
+enum Icinga2Setup {
+  static let permissions = ["objects/query/Host", "objects/query/Service", "actions/reschedule-check", "status/query"]
+
+  static func run(_ settings: ServerSettings) throws(ServerError) {
+    guard let zone = Icinga2Zone.directory(settings) else {
+      throw ServerError("cannot tell Icinga 2's zone ('icinga2 variable get ZoneName' fails): set icinga2_zone in \(settings.configPath)")
+    }
+    guard let nagios = getpwnam(settings.nagiosUser) else { throw ServerError("no user '\(settings.nagiosUser)'") }
+    let (uid, gid) = (nagios.pointee.pw_uid, nagios.pointee.pw_gid)
+    if mkdir(zone, 0o750) == 0 { chown(zone, uid, gid) } else if errno != EEXIST {
+      throw ServerError("cannot create \(zone): \(errnoText())")
+    }
+    let password = try ensurePassword(settings, group: gid)
+    var text = Icinga2Renderer.header
+    text += "object ApiUser " + Icinga2Literal.string(settings.icinga2.apiUser) + " {\n"
+    text += "  password = " + Icinga2Literal.string(password) + "\n"
+    text += "  permissions = [ " + permissions.map { Icinga2Literal.string($0) }.joined(separator: ", ") + " ]\n"
+    text += "}\n"
+    let userFile = zone + "/" + Icinga2Zone.apiUserFile
+    if (try? FileReader.read(userFile, limit: 65536)) != Array(text.utf8) {
+      try serverError { try AtomicFile.write(Array(text.utf8), to: userFile, mode: 0o640) }
+    }
+    chown(userFile, uid, gid)
+    // The link to the live generation, replaced in one rename when it points elsewhere.
+    let link = zone + "/" + Icinga2Zone.linkName
+    let target = settings.liveLink
+    if readLink(link) != target {
+      let temporary = link + ".new"
+      unlink(temporary)
+      guard symlink(target, temporary) == 0, rename(temporary, link) == 0 else {
+        throw ServerError("cannot link \(link) to \(target): \(errnoText())")
+      }
+    }
+  }
+
+  /// 32 random hex digits, made once; root:nagios 0640.
+  static func ensurePassword(_ settings: ServerSettings, group: gid_t) throws(ServerError) -> String {
+    let path = settings.icinga2.apiPasswordFile
+    if let bytes = try? FileReader.read(path, limit: 4096) {
+      let line = String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+      if line.utf8.count >= 16 { return line }
+    }
+    var random = [UInt8](repeating: 0, count: 16)
+    guard random.withUnsafeMutableBytes({ getentropy($0.baseAddress, $0.count) }) == 0 else {
+      throw ServerError("cannot get random bytes for the API password: \(errnoText())")
+    }
+    let digits = Array("0123456789abcdef".utf8)
+    let password = String(decoding: random.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
+    try serverError { try AtomicFile.write(Array((password + "\n").utf8), to: path, mode: 0o640) }
+    chown(path, 0, group)
+    return password
+  }
+
+  static func readLink(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let n = readlink(path, &buffer, buffer.count - 1)
+    guard n > 0 else { return nil }
+    return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+}
