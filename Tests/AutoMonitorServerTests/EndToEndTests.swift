@@ -3,19 +3,20 @@ import MonitoringInfo
 import TestKit
 import Testing
 
-/// Through a real sshd into a private nagios4: enroll, register, update, deregister, forget.
+/// Through a real sshd into a private nagios4 or Icinga 2: enroll, register, update,
+/// deregister, forget.
 @Suite(.serialized) struct EndToEndTests {
   func reply(_ result: ProcessResult) throws -> RegistrationReply {
     try RegistrationReply.parse(Array(result.stdout.utf8))
   }
 
-  @Test func enrollRegisterUpdateDeregisterForget() throws {
-    let server = try PrivateServer()
+  @Test(arguments: TestBackend.allCases) func enrollRegisterUpdateDeregisterForget(backend: TestBackend) throws {
+    let server = try PrivateServer(backend: backend)
     defer { server.cleanUp() }
     let sshd = try PrivateSSHD(server: server)
     defer { sshd.stop() }
     try sshd.start()
-    try server.nagios.start()
+    try server.startMonitor()
     try server.startWatcher()
     let web = try TestHTTPServer()
     defer { web.stop() }
@@ -42,7 +43,7 @@ import Testing
     #expect(stored.result == .stored, "\(stored)")
     #expect(stored.accepted == ["web"] && stored.rejected.isEmpty, "\(stored)")
     let adminStatus = { (try? server.runAdmin(["status"]).stdout) ?? "" }
-    #expect(waitUntil(seconds: 20) { server.nagios.loadedObjects().services.contains("b.example.org;web") }, "\(adminStatus())")
+    #expect(waitUntil(seconds: 20) { server.monitoredServices().contains("b.example.org;web") }, "\(adminStatus())")
     // Checked (b.example.org does not resolve here, so the state itself is CRITICAL).
     let checked = { (service: String) in server.serviceState(host: "b.example.org", service: service).map { $0 != "PENDING" } ?? false }
     #expect(waitUntil(seconds: 20) { checked("web") }, "\((try? server.runAdmin(["--json", "show", "b.example.org"]))?.stdout ?? "")")
@@ -68,23 +69,24 @@ import Testing
     ])
     #expect(try reply(try sshd.ssh(key: keyB.path, user: server.user, request: ["register"], stdin: updated)).result == .stored)
     #expect(waitUntil(seconds: 20) {
-      let services = server.nagios.loadedObjects().services
+      let services = server.monitoredServices()
       return services.contains("b.example.org;web2") && services.contains("c.example.org;ssh")
     })
     #expect(waitUntil(seconds: 20) { checked("web2") })
 
-    // Deregister: b's services leave Nagios.
+    // Deregister: b's services leave the monitoring system.
     #expect(try reply(try sshd.ssh(key: keyB.path, user: server.user, request: ["deregister"])).result == .stored)
-    #expect(waitUntil(seconds: 20) { !server.nagios.loadedObjects().hosts.contains("b.example.org") })
+    #expect(waitUntil(seconds: 20) { !server.monitoredServices().contains { $0.hasPrefix("b.example.org;") } })
 
     // Forget: c leaves, and its key no longer reaches the receiver as c.
     #expect(try server.runAdmin(["forget", "c.example.org"]).succeeded)
-    #expect(waitUntil(seconds: 20) { !server.nagios.loadedObjects().hosts.contains("c.example.org") })
+    #expect(waitUntil(seconds: 20) { !server.monitoredServices().contains { $0.hasPrefix("c.example.org;") } })
     let after = try reply(try sshd.ssh(key: keyC.path, user: server.user, request: ["register"], stdin: payloadC))
     #expect(after.result == .refused)
     let status = try server.runAdmin(["--json", "status"])
     #expect(status.stdout.contains("\"result\":\"applied\""), "\(status.stdout)")
-    print("registration to first check result through ssh: \(firstResult) s")
+    #expect(server.monitorVerifies())
+    print("\(backend): registration to first check result through ssh: \(firstResult) s")
   }
 }
 

@@ -4,22 +4,31 @@ import Foundation
   import Glibc
 #endif
 
+/// The monitoring systems a test server can feed.
+public enum TestBackend: String, Sendable, CaseIterable, CustomStringConvertible {
+  case nagios, icinga2
+  public var description: String { rawValue }
+}
+
 /// A registration server in a temporary directory: settings file, state directory made by
-/// `auto-monitor-server setup` (owners and modes as installed), Nagios templates whose check
-/// command is this build's `check_monitoring_info`. Runs the receiver directly or through a
-/// `PrivateSSHD`, and the apply step against a `PrivateNagios`.
+/// `auto-monitor-server setup` (owners and modes as installed), templates whose check command
+/// is this build's `check_monitoring_info`. Runs the receiver directly or through a
+/// `PrivateSSHD`, and the apply step against a `PrivateNagios` or a `PrivateIcinga2`.
 ///
 /// The ssh account is `automon-test` (see `TestAccount`); the apply step runs as `nagios`.
 /// What those accounts execute (the receiver, the plugin) is copied into the server's own
 /// directory: the checkout may be where they cannot go (`/root/x`, a 0700 directory in /tmp).
 public final class PrivateServer: @unchecked Sendable {
   public let directory: URL
+  public let backend: TestBackend
   public let nagios: PrivateNagios
+  /// The Icinga 2 the server feeds when `backend` is `.icinga2`.
+  public let icinga: PrivateIcinga2?
   public var configPath: String { directory.path + "/etc/server.conf" }
   public var stateDirectory: String { directory.path + "/state" }
   /// The backend's generations, status and quarantine.
   public var backendDirectory: String { directory.path + "/backend" }
-  public var templatesPath: String { directory.path + "/etc/nagios-templates.cfg" }
+  public var templatesPath: String { directory.path + (backend == .nagios ? "/etc/nagios-templates.cfg" : "/etc/icinga2-templates.conf") }
   public var overridesPath: String { directory.path + "/etc/overrides.conf" }
   public var receiver: String { directory.path + "/bin/monitoring-info-receive" }
   public var admin: String { BuildPaths.executable("auto-monitor-server").path }
@@ -28,7 +37,8 @@ public final class PrivateServer: @unchecked Sendable {
 
   /// `checkCommand` runs for every service; by default this build's plugin in registration
   /// mode (its results land in status.dat within seconds of a forced check).
-  public init(checkCommand: String? = nil) throws {
+  public init(checkCommand: String? = nil, backend: TestBackend = .nagios) throws {
+    self.backend = backend
     try TestAccount.ensure()
     directory = URL(fileURLWithPath: "/tmp/mi-server-\(getpid())-\(UUID().uuidString.prefix(8))")
     try FileManager.default.createDirectory(atPath: directory.path + "/etc", withIntermediateDirectories: true)
@@ -40,30 +50,107 @@ public final class PrivateServer: @unchecked Sendable {
       guard copy.succeeded else { throw TestFailure("cannot copy \(program): \(copy.stderr)") }
     }
     nagios = try PrivateNagios(directory: directory.appendingPathComponent("nagios"))
+    // The generated CheckCommand runs PluginDir/check_monitoring_info: this build's copy.
+    icinga = backend == .icinga2
+      ? try PrivateIcinga2(directory: directory.appendingPathComponent("icinga2"), pluginDir: directory.path + "/bin") : nil
     let plugin = directory.path + "/bin/check_monitoring_info"
-    let command = try checkCommand
-      ?? Self.shippedCheckCommand(plugin: "\(plugin) --registrations \(directory.path)/state/registrations")
-    try Self.templates(command: command).write(toFile: templatesPath, atomically: true, encoding: .utf8)
-    try """
+    var settings = """
       # private test server
       state_dir = \(stateDirectory)
-      backend = nagios
-      nagios_dir = \(backendDirectory)
+      backend = \(backend.rawValue)
       user = \(TestAccount.name)
       receiver = \(receiver)
-      nagios_config = \(nagios.config)
-      nagios_binary = /usr/sbin/nagios4
       nagios_user = nagios
-      templates = \(templatesPath)
       overrides = \(overridesPath)
       max_pending = 8
 
-      """.write(toFile: configPath, atomically: true, encoding: .utf8)
+      """
+    switch backend {
+    case .nagios:
+      let command = try checkCommand
+        ?? Self.shippedCheckCommand(plugin: "\(plugin) --registrations \(directory.path)/state/registrations")
+      try Self.templates(command: command).write(toFile: templatesPath, atomically: true, encoding: .utf8)
+      settings += """
+        nagios_dir = \(backendDirectory)
+        nagios_config = \(nagios.config)
+        nagios_binary = /usr/sbin/nagios4
+        templates = \(templatesPath)
+
+        """
+    case .icinga2:
+      guard let icinga else { throw TestFailure("no Icinga 2") }
+      try Self.icingaTemplates.write(toFile: templatesPath, atomically: true, encoding: .utf8)
+      settings += """
+        icinga2_dir = \(backendDirectory)
+        icinga2_binary = \(icinga.binary)
+        icinga2_config = \(icinga.configFile)
+        icinga2_pid_file = \(icinga.pidFile)
+        icinga2_zones_dir = \(icinga.zonesDirectory)
+        icinga2_zone = \(icinga.zone)
+        icinga2_templates = \(templatesPath)
+        icinga2_api = \(icinga.apiURL)
+        icinga2_api_server_name = 127.0.0.1
+        icinga2_api_password_file = \(directory.path)/etc/icinga2-api-password
+        icinga2_ca_file = \(icinga.caFile)
+
+        """
+      var defines = icinga.defines[...]
+      while defines.count >= 2 {
+        settings += "icinga2_define = \(defines[defines.startIndex + 1])\n"
+        defines = defines.dropFirst(2)
+      }
+    }
+    try settings.write(toFile: configPath, atomically: true, encoding: .utf8)
     for path in [configPath, templatesPath] { chmod(path, 0o644) }
     let setup = try runAdmin(["setup"])
     guard setup.succeeded else { throw TestFailure("setup failed: \(setup.stderr)") }
-    // Nagios reads the live generation through a link in its cfg_dir, as installed.
-    try FileManager.default.createSymbolicLink(atPath: nagios.confD + "/auto-monitor", withDestinationPath: backendDirectory + "/live")
+    // Nagios reads the live generation through a link in its cfg_dir, as installed (Icinga's
+    // link in zones.d is made by setup).
+    if backend == .nagios {
+      try FileManager.default.createSymbolicLink(atPath: nagios.confD + "/auto-monitor", withDestinationPath: backendDirectory + "/live")
+    }
+  }
+
+  /// Test templates for Icinga 2: the host check always succeeds at once (`dummy`), as the
+  /// Nagios test templates' `/bin/true`.
+  static let icingaTemplates = """
+    template Host "auto-monitor-host" {
+      check_command = "dummy"
+      max_check_attempts = 1
+      check_interval = 5m
+    }
+
+    template Service "auto-monitor-service" {
+      max_check_attempts = 1
+      check_interval = 5m
+      retry_interval = 1m
+    }
+
+    """
+
+  /// Starts the monitoring system the server feeds.
+  public func startMonitor() throws {
+    if let icinga { try icinga.start() } else { try nagios.start() }
+  }
+
+  public func stopMonitor() {
+    if let icinga { icinga.stop() } else { nagios.stop() }
+  }
+
+  /// "HOST;SERVICE" of every service the running monitoring system has loaded.
+  public func monitoredServices() -> Set<String> {
+    guard let icinga else { return nagios.loadedObjects().services }
+    guard let (status, body) = try? icinga.post("/v1/objects/services", ["attrs": ["__name"]], methodOverride: "GET"), status == 200,
+      let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any],
+      let results = json["results"] as? [[String: Any]]
+    else { return [] }
+    return Set(results.compactMap { ($0["name"] as? String)?.replacingOccurrences(of: "!", with: ";") })
+  }
+
+  /// The monitoring system accepts its whole configuration as it is on disk.
+  public func monitorVerifies() -> Bool {
+    if let icinga { return ((try? icinga.validate())?.status) == 0 }
+    return (try? runProgram("/usr/sbin/nagios4", ["-v", nagios.config]))?.succeeded ?? false
   }
 
   /// The command line of the shipped templates (templates/server/nagios-templates.cfg), with
@@ -166,6 +253,7 @@ public final class PrivateServer: @unchecked Sendable {
   public func cleanUp() {
     stopWatcher()
     nagios.stop()
+    icinga?.stop()
     try? FileManager.default.removeItem(at: directory)
   }
 

@@ -113,24 +113,28 @@ public struct Icinga2Backend: GenerationBackend {
     return pid
   }
 
-  /// SIGHUP, then wait until the API answers from the new configuration (its program start
-  /// time changes), so the forced checks that follow find the new objects.
+  /// SIGHUP, then wait until a new worker answers the API with its objects active (its
+  /// `program_start` is set, and differs from the old worker's), so the forced checks that
+  /// follow find the new objects. The old worker keeps checking until then.
   func reload(_ settings: ServerSettings) -> (reloaded: Bool, message: String) {
     guard let pid = pid(settings) else { return (false, "Icinga 2 is not running: it reads this configuration when it starts") }
     let api = Icinga2API(settings: settings.icinga2)
     let before = programStart(api)
     guard kill(pid, SIGHUP) == 0 else { return (false, "cannot signal Icinga 2 (pid \(pid)): \(errnoText())") }
-    guard before != nil else { return (true, "Icinga 2 reloaded (its API does not answer, so not waited for)") }
-    for _ in 0..<600 {
+    for _ in 0..<1200 {
       usleep(100_000)
-      if let now = programStart(api), now != before { return (true, "Icinga 2 reloaded") }
+      if let now = programStart(api), now > 0, now != before { return (true, "Icinga 2 reloaded") }
+      if kill(pid, 0) != 0 { return (true, "Icinga 2 exited while reloading (see its log)") }
     }
-    return (true, "Icinga 2 was sent SIGHUP but its API did not show a new start within 60 s")
+    return (true, "Icinga 2 was sent SIGHUP but no new worker answered its API within 120 s")
   }
 
-  func programStart(_ api: Icinga2API) -> String? {
+  /// When the running worker started (0 while a new one still activates its objects); nil when
+  /// the API does not answer.
+  func programStart(_ api: Icinga2API) -> Double? {
     let reply = try? api.query("/v1/status/IcingaApplication", .object([:]))
-    return reply?["results"]?.arrayValue?.first?["status"]?["icingaapplication"]?["app"]?["program_start"]?.scalarText
+    let value = reply?["results"]?.arrayValue?.first?["status"]?["icingaapplication"]?["app"]?["program_start"]?.scalarText
+    return value.flatMap(Double.init)
   }
 
   /// `reschedule-check` with `force` for every service of these hosts, in batches (one filter
