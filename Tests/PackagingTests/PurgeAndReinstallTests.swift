@@ -14,7 +14,8 @@ import TestKit
     let a = try hosts.create("a", address: "198.18.6.1/24")
     let b = try hosts.create("b", address: "198.18.6.2/24")
     try hosts.link(a, b)
-    let server = [built.deb("auto-monitor-plugins").path, built.deb("auto-monitor-server-nagios").path]
+    let server = [built.deb("auto-monitor-plugins").path, built.deb("auto-monitor-server-common").path,
+      built.deb("auto-monitor-server-nagios").path]
       .map { "'\($0)'" }.joined(separator: " ")
 
     // The server needs the Nagios daemon, not its web front end: plain dpkg -i, no --force-depends.
@@ -34,7 +35,7 @@ import TestKit
     #expect(try a.run(waitForObject("\(b.name)", present: true)) == "yes\n", "\(a.diagnostics(client: b))")
 
     // 1. Purging the server on a running Nagios: the daemon stops checking the host at once.
-    try a.run("dpkg -P auto-monitor-server-nagios >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
+    try a.run("dpkg -P auto-monitor-server-nagios auto-monitor-server-common >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
     #expect(try a.run(waitForObject("\(b.name)", present: false)) == "yes\n", "Nagios still has the purged objects")
     #expect(try a.run("nagios4 -v /etc/nagios4/nagios.cfg >/dev/null && echo verifies") == "verifies\n")
 
@@ -58,7 +59,7 @@ import TestKit
     try b.run("dpkg -P auto-monitor-client >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }")
     let list = try a.run("auto-monitor-server list")
     #expect(!list.contains(b.name), "\(list)")
-    #expect(try a.run("ls /var/lib/auto-monitor-server-nagios/keys | wc -l") == "0\n")
+    #expect(try a.run("ls /var/lib/auto-monitor-server/keys | wc -l") == "0\n")
     #expect(try a.run("auto-monitor-server show \(b.name) >/dev/null 2>&1; echo $?") == "3\n")
     #expect(try a.run(waitForObject("\(b.name)", present: false)) == "yes\n")
   }
