@@ -58,7 +58,9 @@ let package = Package(
     .testTarget(name: "MonitoringClientTests", dependencies: ["MonitoringClient", "TestKit"]),
     // bench/client-e2e's driver: a program over the test kit, not a test (it prints a figure).
     .executableTarget(name: "client-e2e-driver", dependencies: ["TestKit"], path: "bench/client-e2e-driver"),
-    // The registration server: store, enrollment, apply, the Nagios 4 backend. No Foundation:
+    // bench/server-icinga2's driver: the Icinga 2 backend at 10,000 hosts, over the test kit.
+    .executableTarget(name: "server-icinga2-driver", dependencies: ["TestKit"], path: "bench/server-icinga2-driver"),
+    // The registration server: store, enrollment, apply, the Nagios 4 and Icinga 2 backends. No Foundation:
     // the receiver runs once per registration.
     .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "SSHKeys", "SystemLayer"]),
     .executableTarget(name: "monitoring-info-receive", dependencies: ["AutoMonitorServer", "MonitoringInfo"]),

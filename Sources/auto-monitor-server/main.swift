@@ -16,9 +16,11 @@ let usage = """
     forget HOST           remove the host's registration, key and services (then apply)
     status                last apply, its error, quarantined hosts, verifications and reloads
     apply [--retry-quarantined]
-                          build, verify (nagios4 -v) and reload now, as the Nagios user
+                          build, verify (nagios4 -v or icinga2 daemon -C) and reload now,
+                          as the monitoring system's user
     watch                 apply whenever registrations arrive (foreground; inotify)
-    setup                 create the state directory with its owners and modes (root)
+    setup                 create the state directories with their owners and modes, and
+                          the backend's wiring (root; moves a layout of before 0.2.0)
     avahi-service [--host-key FILE] [--port N]
                           print the Avahi service file with the real host key fingerprint
 
@@ -67,7 +69,8 @@ let administration = Administration(settings: settings)
 @MainActor func noArguments() {
   if words.count != 1 { fail("\(command) takes no arguments\n\(usage)") }
 }
-/// Steps that touch Nagios run as its user; everything else as the caller (root or automon).
+/// Steps that touch the monitoring system run as its user; everything else as the caller
+/// (root or automon).
 func becomeNagiosUser() {
   do { try Privileges.become(settings.nagiosUser) } catch { fail("\(error)", 1) }
 }

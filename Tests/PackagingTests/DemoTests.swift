@@ -5,7 +5,8 @@ import TestKit
 /// `make demo` end to end (tools/demo) on the packages of this test run, so a broken demo fails
 /// `make check`: every step of the story asserts its outcome and the script exits non-zero on
 /// the first one that fails. It is the story's test on throw-away hosts (Allan, Brian across an
-/// upgrade, removal, Joe, discovery that trusts no key by itself); debian/tests/scenario tells it
+/// upgrade, removal, Joe, discovery that trusts no key by itself, the switch to Icinga 2);
+/// debian/tests/scenario tells it
 /// on one system for autopkgtest. Host names of its own, so it runs beside the other host tests.
 @Suite struct DemoTests {
   @Test func theStoryRunsAndCleansUp() throws {
@@ -25,6 +26,7 @@ import TestKit
       "hello-admin gone from Nagios and still out after the upgrade to 1.1",
       "hello-web left Nagios",
       "no question, no network socket, no error, no key, no state on Joe's laptop",
+      "did nothing (same registration), Nagios verifies without it",
       "== Summary ==",
     ] {
       #expect(result.stdout.contains(outcome), "missing: \(outcome)")

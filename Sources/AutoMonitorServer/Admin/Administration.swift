@@ -144,13 +144,13 @@ public struct Administration {
     } catch { return failure("\(error)") }
   }
 
-  /// The host leaves: registration, host file, key, pending requests; an apply follows.
+  /// The host leaves: registration, key, pending requests; an apply follows.
   public func forget(_ host: String) -> Output {
     guard HostName.isValid(host) else { return invalid(host) }
     let record = HostRecord(settings: settings, host: host)
     guard record.exists else { return failure("\(host): unknown host", status: 3) }
     do { try record.forget() } catch { return failure("\(error)") }
-    return Output(text: "forgot \(host); its services leave Nagios with the next apply\n",
+    return Output(text: "forgot \(host); its services leave \(settings.backend.displayName) with the next apply\n",
       json: .object(["host": .string(host), "forgotten": .bool(true)]))
   }
 
@@ -223,7 +223,7 @@ public struct Administration {
     return Output(text: text, json: .object(["user": .string(settings.user), "hostkey": .string(key.fingerprint), "port": .number(port)]))
   }
 
-  /// "OK (checked DATE): OUTPUT", "not checked yet", or "not in Nagios (yet)".
+  /// "OK (checked DATE): OUTPUT", "not checked yet", or "not in the monitoring system yet".
   static func describe(_ state: ServiceState?) -> String {
     guard let state else { return "not in the monitoring system yet" }
     guard let status = state.state else { return "not checked yet" }
