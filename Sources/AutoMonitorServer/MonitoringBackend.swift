@@ -7,7 +7,7 @@ public protocol MonitoringBackend: Sendable {
   /// The generated objects of one host from its registered services, which the format's
   /// validation accepted; host and service names are strictly checked.
   func render(host: String, services: [RegisteredService], overrides: Overrides) -> [UInt8]
-  /// Builds the configuration from every host file, verifies it, and makes it live; on failure
+  /// Builds the configuration from the registrations, verifies it, and makes it live; on failure
   /// the running configuration stays.
   func apply(_ request: ApplyRequest) -> ApplyOutcome
   /// What the monitoring system says of the host's services now (empty when it cannot tell).
@@ -38,9 +38,14 @@ public struct ApplyRequest: Sendable {
   public var settings: ServerSettings
   /// Retry quarantined hosts even when their file did not change (the administrator asked).
   public var retryQuarantined: Bool
-  public init(settings: ServerSettings, retryQuarantined: Bool = false) {
+  /// Render every host again, reload even when nothing changed, and force first checks of every
+  /// service: the backend's package asks for this when it is installed, because the monitoring
+  /// system may have dropped what the backend's directory still holds (a switch and back).
+  public var everything: Bool
+  public init(settings: ServerSettings, retryQuarantined: Bool = false, everything: Bool = false) {
     self.settings = settings
     self.retryQuarantined = retryQuarantined
+    self.everything = everything
   }
 }
 

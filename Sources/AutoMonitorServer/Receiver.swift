@@ -97,7 +97,7 @@ public struct Receiver: Sendable {
       try store.requestApply()
     } catch { return refuse(host, "server error: \(error)") }
     return (answer(host, .stored, accepted: names, rejected: rejected,
-      message: "stored \(names.count) service(s); \(settings.backend.displayName) applies them shortly"), 0)
+      message: "stored \(names.count) service(s); \(settings.monitoringSystem) applies them shortly"), 0)
   }
 
   /// The host leaves (its client is purged): registration, key and requests go, so only a new
@@ -105,7 +105,7 @@ public struct Receiver: Sendable {
   func deregister(_ host: String) -> (RegistrationReply, Int32) {
     do { try HostRecord(settings: settings, host: host).forget() } catch { return refuse(host, "server error: \(error)") }
     return (RegistrationReply(host: host, result: .stored,
-      message: "forgot \(host) and its key; its services leave \(settings.backend.displayName) shortly (enroll again to come back)"), 0)
+      message: "forgot \(host) and its key; its services leave \(settings.monitoringSystem) shortly (enroll again to come back)"), 0)
   }
 
   func status(_ host: String) -> (RegistrationReply, Int32) {
@@ -155,7 +155,7 @@ public struct Receiver: Sendable {
     let reason = (try? FileReader.read(settings.quarantine + "/" + host + ".reason", limit: 65536))
       .map { String(decoding: $0, as: UTF8.self).trimmingWhitespace }
     return RegistrationReply(host: host, result: result, accepted: accepted, rejected: rejected,
-      message: reason.map { "quarantined: \(settings.backend.displayName) refused this host's configuration: " + $0 } ?? message,
+      message: reason.map { "quarantined: \(settings.monitoringSystem) refused this host's configuration: " + $0 } ?? message,
       quarantined: reason)
   }
 

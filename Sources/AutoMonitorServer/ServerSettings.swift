@@ -45,6 +45,8 @@ public struct ServerSettings: Sendable {
   public var backend: BackendKind { backendSetting ?? BackendKind.installed ?? .nagios }
   /// A backend is set or installed (the core alone has nothing to apply to).
   public var hasBackend: Bool { backendSetting != nil || BackendKind.installed != nil }
+  /// "Nagios", "Icinga 2", or "the monitoring system" while no backend is installed.
+  public var monitoringSystem: String { hasBackend ? backend.displayName : "the monitoring system" }
   /// Written by the apply step (user nagios): generations, the live link, status, quarantine.
   public var backendDirectory: String { backend == .icinga2 ? icinga2Directory : nagiosDirectory }
   public var liveLink: String { backendDirectory + "/live" }

@@ -4,7 +4,7 @@ import Glibc
 import MonitoringInfo
 
 public struct Registration: Sendable {
-  public static let defaultDirectory = "/var/lib/auto-monitor-server-nagios/registrations"
+  public static let defaultDirectory = "/var/lib/auto-monitor-server/registrations"
   /// A registration is at most 1 MiB as sent (docs/protocol.md); stored, it may be reformatted.
   public static let maxSize = 4 * RegistrationPayload.maximumSize
 

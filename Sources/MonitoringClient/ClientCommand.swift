@@ -119,7 +119,7 @@ public enum ClientCommand {
         StandardStream.output("\(sync.host): retry not due before \(SystemClock.iso8601(until)).\n")
       case let .sent(reply):
         StandardStream.output("\(sync.host): \(reply.result.rawValue) by \(destination): \(reply.accepted.count) service(s) registered"
-          + (reply.quarantined == nil ? "\n" : ", but quarantined: not live in Nagios\n"))
+          + (reply.quarantined == nil ? "\n" : ", but quarantined: not live in the monitoring system\n"))
         for rejection in reply.rejected {
           StandardStream.error("monitoring-info-sync: rejected by the server: \(rejection.name): \(rejection.message) [\(rejection.tag)]\n")
         }
@@ -128,7 +128,7 @@ public enum ClientCommand {
       if let quarantined {
         StandardStream.error("""
           monitoring-info-sync: quarantined by the server: \(quarantined)
-          monitoring-info-sync: the registration is stored there but not live in Nagios until its administrator fixes the cause ('auto-monitor-server status' there)
+          monitoring-info-sync: the registration is stored there but not live in the monitoring system until its administrator fixes the cause ('auto-monitor-server status' there)
 
           """)
         return 3

@@ -110,7 +110,7 @@ public struct StatusReport: Sendable {
     }
     if let quarantined {
       lines.append("quarantined:  \(quarantined)")
-      lines.append("              (stored on the server but not live in Nagios until its administrator fixes the cause)")
+      lines.append("              (stored on the server but not live in the monitoring system until its administrator fixes the cause)")
     }
     if let time = state.lastConfirmed { lines.append("confirmed:    \(SystemClock.iso8601(time)) (the server said it holds this registration)") }
     if let error = state.lastError {

@@ -15,12 +15,14 @@ let usage = """
     ticket HOST           print a ticket: 'monitoring-info-sync enroll --ticket T' binds at once
     forget HOST           remove the host's registration, key and services (then apply)
     status                last apply, its error, quarantined hosts, verifications and reloads
-    apply [--retry-quarantined]
+    apply [--retry-quarantined] [--all]
                           build, verify (nagios4 -v or icinga2 daemon -C) and reload now,
-                          as the monitoring system's user
+                          as the monitoring system's user; --all renders every host again,
+                          reloads and forces first checks of every service (package install)
+    setup [--core]        create the state directories with their owners and modes, and
+                          the backend's wiring (root; moves a layout of before 0.2.0);
+                          --core: the core's directories only
     watch                 apply whenever registrations arrive (foreground; inotify)
-    setup                 create the state directories with their owners and modes, and
-                          the backend's wiring (root; moves a layout of before 0.2.0)
     avahi-service [--host-key FILE] [--port N]
                           print the Avahi service file with the real host key fingerprint
 
@@ -49,7 +51,7 @@ while let item = scanner.next() {
     StandardStream.output(usage)
     exit(0)
   case .option("--json", _): json = true
-  case .option("--retry-quarantined", _): flags.insert("--retry-quarantined")
+  case .option(let flag, _) where ["--retry-quarantined", "--all", "--core"].contains(flag): flags.insert(flag)
   case .option(let option, _) where ["--config", "--key", "--host-key", "--port"].contains(option):
     let value: String
     do { value = try scanner.value(of: option) } catch { fail("\(error)\n\(usage)") }
@@ -87,7 +89,7 @@ case "status": noArguments(); output = administration.status()
 case "apply":
   noArguments()
   becomeNagiosUser()
-  output = administration.apply(retryQuarantined: flags.contains("--retry-quarantined"))
+  output = administration.apply(retryQuarantined: flags.contains("--retry-quarantined"), everything: flags.contains("--all"))
 case "watch":
   noArguments()
   becomeNagiosUser()
@@ -96,7 +98,7 @@ case "watch":
   } catch { fail("\(error)", 1) }
 case "setup":
   noArguments()
-  do { try ServerLayout.create(settings) } catch { fail("\(error)", 1) }
+  do { try ServerLayout.create(settings, coreOnly: flags.contains("--core")) } catch { fail("\(error)", 1) }
   output = Administration.Output(text: "state directory \(settings.stateDirectory) ready\n",
     json: .object(["state_dir": .string(settings.stateDirectory)]))
 case "avahi-service":

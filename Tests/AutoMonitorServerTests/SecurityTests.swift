@@ -75,8 +75,8 @@ import Testing
 
   /// Shell and Nagios metacharacters, NUL, non-UTF-8, overlong and traversing names, deep JSON,
   /// 100 MB: refused or stored inert, no command ran, and the configuration still verifies.
-  @Test func hostilePayloadsAreRefusedOrInert() throws {
-    let server = try PrivateServer()
+  @Test(arguments: TestBackend.allCases) func hostilePayloadsAreRefusedOrInert(backend: TestBackend) throws {
+    let server = try PrivateServer(backend: backend)
     defer { server.cleanUp() }
     let canary = server.directory.path + "/canary"
     let evil = ["\n", ";", "!", "$", "'", "\"", "`", "\\"].map { "x\($0)touch \(canary)\($0)" }
@@ -102,6 +102,11 @@ import Testing
       let answer = try reply(result)
       #expect(result.status == 0 || result.status == 2, "\(result.stdout)")
       #expect(answer.result == .refused || answer.accepted.allSatisfy(ServiceName.isValid))
+      // Each stored one verifies as it would go live (no host quarantined, nothing refused).
+      if answer.result == .stored {
+        let apply = try server.runAdmin(["--json", "apply"])
+        #expect(apply.succeeded && apply.stdout.contains("\"quarantined\":{}"), "\(payload.prefix(300)): \(apply.stdout)")
+      }
     }
     // Non-UTF-8 and 100 MB on stdin.
     var invalid = Array(PrivateServer.payload(host: "b.example.org", services: [("web", "http", ["uri": "/a"])]).utf8)
@@ -114,15 +119,16 @@ import Testing
     #expect(try reply(huge).result == .refused)
     #expect(huge.stdout.contains("larger than"))
 
-    // Whatever was stored: every object name is strict, and Nagios accepts the configuration.
+    // Whatever was stored: every object name is strict, and the monitoring system accepts the
+    // configuration.
     let apply = try server.runAdmin(["apply"])
     #expect(apply.succeeded, "\(apply.stdout)\(apply.stderr)")
-    let hostFile = (try? String(contentsOfFile: server.backendDirectory + "/live/hosts/b.example.org.cfg", encoding: .utf8)) ?? ""
-    #expect(!hostFile.contains(canary))
-    try server.nagios.start()
+    let suffix = backend == .nagios ? ".cfg" : ".conf"
+    let hostFile = (try? String(contentsOfFile: server.backendDirectory + "/live/hosts/b.example.org" + suffix, encoding: .utf8)) ?? ""
+    #expect(!hostFile.contains(canary) || backend == .icinga2, "Nagios objects carry no client value")
+    try server.startMonitor()
     _ = waitUntil(seconds: 3) { false }
     #expect(!FileManager.default.fileExists(atPath: canary), "no command ran")
-    let verify = try runProgram("/usr/sbin/nagios4", ["-v", server.nagios.config])
-    #expect(verify.succeeded, "\(verify.stdout)")
+    #expect(server.monitorVerifies())
   }
 }

@@ -18,9 +18,12 @@ struct BuiltPackages: Sendable {
   /// The binary packages this tree builds (debug symbol packages left out).
   let packages: [String]
 
+  /// The package's .deb: `_ARCH.deb`, or `_all.deb` for an architecture-independent package.
   func deb(_ package: String, previous: Bool = false) -> URL {
     let directory = workDirectory.appendingPathComponent(previous ? "previous" : "current")
-    return directory.appendingPathComponent("\(package)_\(previous ? previousVersion : version)_\(architecture).deb")
+    let stem = "\(package)_\(previous ? previousVersion : version)_"
+    let all = directory.appendingPathComponent(stem + "all.deb")
+    return FileManager.default.fileExists(atPath: all.path) ? all : directory.appendingPathComponent(stem + "\(architecture).deb")
   }
 
   var changes: URL {

@@ -356,13 +356,16 @@ public final class PrivateIcinga2: @unchecked Sendable {
   }
 
   /// Forces a check of every service of `hosts` now (`POST /v1/actions/reschedule-check`,
-  /// force=true); returns how many were rescheduled.
+  /// force=true, the names as `filter_vars`: no quoting, any number); returns how many were
+  /// rescheduled.
   @discardableResult
   public func rescheduleChecks(hosts: [String]) throws -> Int {
     let (status, body) = try post(
       "/v1/actions/reschedule-check",
       ["type": "Service", "filter": "host.name in hosts", "filter_vars": ["hosts": hosts], "force": true])
-    guard status == 200 || status == 404 else { throw TestFailure("reschedule-check: \(status) \(body)") }
+    // Icinga 2.13 answers 500 with an empty result list when the filter matches nothing.
+    if status == 500, body.replacingOccurrences(of: " ", with: "") == "{\"results\":[]}" { return 0 }
+    guard status == 200 else { throw TestFailure("reschedule-check: \(status) \(body)") }
     return body.components(separatedBy: "Successfully rescheduled").count - 1
   }
 

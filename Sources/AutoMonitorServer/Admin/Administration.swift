@@ -150,7 +150,7 @@ public struct Administration {
     let record = HostRecord(settings: settings, host: host)
     guard record.exists else { return failure("\(host): unknown host", status: 3) }
     do { try record.forget() } catch { return failure("\(error)") }
-    return Output(text: "forgot \(host); its services leave \(settings.backend.displayName) with the next apply\n",
+    return Output(text: "forgot \(host); its services leave \(settings.monitoringSystem) with the next apply\n",
       json: .object(["host": .string(host), "forgotten": .bool(true)]))
   }
 
@@ -181,11 +181,11 @@ public struct Administration {
     return Output(text: text, json: .object(json), status: failed ? 1 : 0)
   }
 
-  public func apply(retryQuarantined: Bool) -> Output {
+  public func apply(retryQuarantined: Bool, everything: Bool = false) -> Output {
     guard settings.hasBackend else {
       return failure("no monitoring backend is installed: install auto-monitor-server-nagios or auto-monitor-server-icinga2")
     }
-    let outcome = backend.apply(ApplyRequest(settings: settings, retryQuarantined: retryQuarantined))
+    let outcome = backend.apply(ApplyRequest(settings: settings, retryQuarantined: retryQuarantined, everything: everything))
     var text = "\(outcome.result.rawValue): \(outcome.message)\n"
     if let error = outcome.error { text += error + "\n" }
     for (host, reason) in outcome.quarantined.sorted(by: { $0.key < $1.key }) { text += "quarantined \(host): \(reason)\n" }

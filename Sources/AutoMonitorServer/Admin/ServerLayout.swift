@@ -14,7 +14,7 @@ public enum ServerLayout {
     public var mode: mode_t
   }
 
-  public static func entries(_ settings: ServerSettings) -> [Entry] {
+  public static func entries(_ settings: ServerSettings, coreOnly: Bool = false) -> [Entry] {
     let a = settings.user, n = settings.nagiosUser
     let core = [
       Entry(path: settings.stateDirectory, owner: a, group: n, mode: 0o2750),
@@ -23,7 +23,7 @@ public enum ServerLayout {
       Entry(path: settings.pending, owner: a, group: a, mode: 0o700),
       Entry(path: settings.applyDirectory, owner: a, group: n, mode: 0o2770),
     ]
-    guard settings.hasBackend else { return core }
+    guard settings.hasBackend, !coreOnly else { return core }
     return core + [
       Entry(path: settings.backendDirectory, owner: n, group: n, mode: 0o755),
       Entry(path: settings.quarantine, owner: n, group: n, mode: 0o755),
@@ -31,10 +31,12 @@ public enum ServerLayout {
   }
 
   /// Moves a layout of before the core/backend split into place, creates what is missing and
-  /// fixes owners and modes; then the ticket secret and the backend's first generation.
-  public static func create(_ settings: ServerSettings) throws(ServerError) {
+  /// fixes owners and modes; then the ticket secret and (unless `coreOnly`: the core's package
+  /// configures before its backend can tell Icinga's zone) the backend's first generation and
+  /// wiring.
+  public static func create(_ settings: ServerSettings, coreOnly: Bool = false) throws(ServerError) {
     try LegacyLayout.migrate(settings)
-    for entry in entries(settings) {
+    for entry in entries(settings, coreOnly: coreOnly) {
       if mkdir(entry.path, 0o700) != 0 && errno != EEXIST { throw ServerError("cannot create \(entry.path): \(errnoText())") }
       guard let user = getpwnam(entry.owner) else { throw ServerError("no user '\(entry.owner)'") }
       let uid = user.pointee.pw_uid
@@ -44,7 +46,7 @@ public enum ServerLayout {
       }
     }
     try Tickets(settings: settings).ensureSecret()
-    guard settings.hasBackend else { return }
+    guard settings.hasBackend, !coreOnly else { return }
     try createFirstGeneration(settings)
     if settings.backend == .icinga2 { try Icinga2Setup.run(settings) }
   }
@@ -57,7 +59,7 @@ public enum ServerLayout {
     guard let nagios = getpwnam(settings.nagiosUser) else { throw ServerError("no user '\(settings.nagiosUser)'") }
     let generation = settings.backendDirectory + "/gen-0"
     for path in [generation, generation + "/hosts", generation + "/templates"] {
-      if mkdir(path, 0o755) != 0 && errno != EEXIST { throw ServerError("cannot create \(path): \(errnoText())") }
+      if mkdir(path, 0o750) != 0 && errno != EEXIST { throw ServerError("cannot create \(path): \(errnoText())") }
       chown(path, nagios.pointee.pw_uid, nagios.pointee.pw_gid)
     }
     guard symlink("gen-0", settings.liveLink) == 0 else { throw ServerError("cannot create \(settings.liveLink): \(errnoText())") }

@@ -1,8 +1,9 @@
 import Glibc
 import MonitoringInfo
 
-/// `nagios/status.json`: the last apply's result and error, the quarantined hosts, and running
-/// totals of verifications and reloads (what `auto-monitor-server status` shows).
+/// `status.json` in the backend's directory: the last apply's result and error, the quarantined
+/// hosts, and running totals of verifications and reloads (what `auto-monitor-server status`
+/// shows; a switch of backend starts them anew).
 public enum ApplyStatus {
   public static func load(_ settings: ServerSettings) -> JSONValue? {
     guard let bytes = try? FileReader.read(settings.statusFile, limit: 1 << 22) else { return nil }

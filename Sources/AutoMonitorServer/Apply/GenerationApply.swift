@@ -10,6 +10,8 @@ struct GenerationApply {
   let backend: any GenerationBackend
   let settings: ServerSettings
   let retryQuarantined: Bool
+  /// See `ApplyRequest.everything`.
+  let everything: Bool
   var suffix: String { backend.fileSuffix }
 
   struct Quarantined {
@@ -39,7 +41,7 @@ struct GenerationApply {
     let templatesChanged = current == nil || previous.templates != templates
       || generated.contains { previous.generated($0.key) != $0.value }
     let overridesChanged = previous.overrides != overridesText
-    let administratorChanged = templatesChanged || overridesChanged
+    let administratorChanged = templatesChanged || overridesChanged || everything
     let retry = retryQuarantined || administratorChanged
     let recorded = administratorChanged ? [:] : previous.manifest()
 
@@ -100,14 +102,14 @@ struct GenerationApply {
         outcome.result = .applied
         let added = addedServices(changed: changed, files: files, previous: previous)
         // Nothing Nagios reads changed (overrides that touch no registered service yet).
-        guard !changed.isEmpty || templatesChanged else {
+        guard !changed.isEmpty || templatesChanged || everything else {
           outcome.message = "applied \(generation.split(separator: "/").last!): the changed overrides verify and touch no host yet"
           removeOldGenerations(keep: [generation, current].compactMap { $0 })
           return outcome
         }
         let reload = backend.reload(settings)
         outcome.reloads += reload.reloaded ? 1 : 0
-        if reload.reloaded { backend.forceChecks(added, settings: settings) }
+        if reload.reloaded { backend.forceChecks(everything ? Set(files.keys).union(reused).sorted() : added, settings: settings) }
         outcome.message = "applied \(generation.split(separator: "/").last!): \(files.count + reused.count) host(s), \(changed.count) changed; " + reload.message
         removeOldGenerations(keep: [generation, current].compactMap { $0 })
         return outcome
@@ -136,7 +138,9 @@ struct GenerationApply {
         let entry = Quarantined(reason: reason, file: bases[host] ?? [])
         quarantine[host] = entry
         try? AtomicFile.write(Array((reason + "\n").utf8), to: settings.quarantine + "/" + host + ".reason", mode: 0o644)
-        try? AtomicFile.write(entry.file, to: settings.quarantine + "/" + host + ".json", mode: 0o644)
+        // A copy of the registration, which may hold passwords: the monitoring system's user
+        // and group only (the receiver reads only the reason).
+        try? AtomicFile.write(entry.file, to: settings.quarantine + "/" + host + ".json", mode: 0o640)
       }
     }
     outcome.result = .failed
@@ -215,7 +219,9 @@ struct GenerationApply {
       removeDirectory(path)
       if access(path, F_OK) == 0 { number += 1; path = settings.backendDirectory + "/gen-\(number)" }
     }
-    guard mkdir(path, 0o755) == 0, mkdir(path + "/hosts", 0o755) == 0, mkdir(path + "/templates", 0o755) == 0 else {
+    // Icinga 2 objects carry the services' parameters, passwords included: the generation is
+    // the monitoring system's user's alone.
+    guard mkdir(path, 0o750) == 0, mkdir(path + "/hosts", 0o750) == 0, mkdir(path + "/templates", 0o750) == 0 else {
       throw ServerError("cannot create \(path): \(errnoText())")
     }
     var written: [String] = []
@@ -255,7 +261,7 @@ struct GenerationApply {
   }
 
   func writePlain(_ bytes: [UInt8], to path: String) throws(ServerError) {
-    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o644)
+    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o640)
     guard fd >= 0 else { throw ServerError("cannot create \(path): \(errnoText())") }
     defer { close(fd) }
     if let error = FileWriter.writeAll(bytes, to: fd) { throw ServerError("cannot write \(path): \(String(cString: strerror(error)))") }

@@ -32,7 +32,8 @@ extension GenerationBackend {
     do {
       try prepare(settings)
       let lock = try ApplyLock(settings.backendDirectory + "/apply.lock")
-      outcome = try GenerationApply(backend: self, settings: settings, retryQuarantined: request.retryQuarantined).run()
+      outcome = try GenerationApply(backend: self, settings: settings, retryQuarantined: request.retryQuarantined,
+        everything: request.everything).run()
       _ = consume lock
     } catch {
       outcome = ApplyOutcome(result: .failed, message: "apply failed")

@@ -5,10 +5,10 @@ import SystemLayer
 /// of registrations has settled (no new mark for `quiet` ms, at most `longest` ms after the
 /// first), so a burst costs one verification and one reload. In a long burst the wait grows
 /// with the last apply's duration (three times it, at most `longestUnderLoad` ms): verifying
-/// and reloading a large configuration costs Nagios seconds of CPU, and applying every
+/// and reloading a large configuration costs the monitoring system seconds of CPU, and applying every
 /// `longest` ms would starve the registrations themselves (bench/server). A failed apply is
 /// tried again after `firstRetry` ms, doubling to `longestRetry`: the administrator who fixes
-/// their own Nagios file need not know that an apply is owed. Runs in the foreground: under
+/// their own monitoring configuration need not know that an apply is owed. Runs in the foreground: under
 /// systemd, from the init script, or started directly by a test.
 public struct Watcher {
   public let settings: ServerSettings

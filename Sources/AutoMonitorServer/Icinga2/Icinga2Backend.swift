@@ -57,7 +57,7 @@ public struct Icinga2Backend: GenerationBackend {
       let named = Self.hostFiles(in: block.joined(separator: "\n")).filter(changed.contains)
       guard !named.isEmpty else { return [:] }
       let message = block.first.map { Self.message($0) } ?? "invalid configuration"
-      for host in named { culprits[host, default: ""] += (culprits[host]!.isEmpty ? "" : "; ") + message }
+      for host in named { culprits[host] = culprits[host].map { $0 + "; " + message } ?? message }
     }
     return culprits
   }

@@ -59,7 +59,7 @@ public struct NagiosBackend: GenerationBackend {
         found = host
       }
       guard let host = found else { return [:] }
-      culprits[host, default: ""] += (culprits[host]!.isEmpty ? "" : "; ") + text
+      culprits[host] = culprits[host].map { $0 + "; " + text } ?? text
     }
     return culprits
   }
