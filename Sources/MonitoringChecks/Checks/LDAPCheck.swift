@@ -53,7 +53,8 @@ enum LDAPCheck {
   static let startTLSOID = "1.3.6.1.4.1.1466.20037"
 
   /// The StartTLS extended request; on success the handshake. Result codes other than 0 mean
-  /// the server will not do TLS on this port (slapd without a certificate: 52, unavailable).
+  /// the server will not do TLS on this port (Debian's stock slapd, without a certificate: 2,
+  /// unsupported extended operation).
   static func startTLS(_ c: Connection, id: UInt8) throws(CheckFailure) {
     let request = BER.element(0x77, BER.element(0x80, Array(startTLSOID.utf8)))
     try c.stream.write(bytes: BER.element(0x30, BER.element(0x02, [id]) + request))
