@@ -17,26 +17,61 @@ public struct CheckContext: Sendable {
   }
 }
 
-/// A connection opened for a check: the stream, how long connecting took, the certificate verdict.
-struct Connection {
+/// A connection opened for a check: the stream, how long connecting took, the certificate verdict
+/// (known after the handshake: at once with `ssl`, after `startTLS()` with `starttls`).
+final class Connection {
   let stream: Stream
   let connectSeconds: Double
-  let certificate: CertificateVerdict?
+  private(set) var certificate: CertificateVerdict?
+  private let socket: Socket
+  private let spec: ServiceSpec
+  private let context: CheckContext
+  /// TLS is up (from the start with `ssl`, after `startTLS()` with `starttls`).
+  private(set) var isTLS: Bool
+
+  private init(_ stream: Stream, _ socket: Socket, _ spec: ServiceSpec, _ context: CheckContext, started: Double,
+               tls: TLSTransport?) {
+    self.stream = stream
+    self.socket = socket
+    self.spec = spec
+    self.context = context
+    self.isTLS = tls != nil
+    self.certificate = tls.flatMap { Connection.verdict($0, spec) }
+    self.connectSeconds = Deadline.now() - started
+  }
 
   static func open(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> Connection {
     let started = Deadline.now()
     let socket = try Socket.connect(host: spec.address, port: spec.port, deadline: context.deadline)
     if !spec.ssl {
-      return Connection(stream: Stream(PlainTransport(socket), deadline: context.deadline),
-                        connectSeconds: Deadline.now() - started, certificate: nil)
+      return Connection(Stream(PlainTransport(socket), deadline: context.deadline), socket, spec, context,
+                        started: started, tls: nil)
     }
+    let tls = try handshake(socket, spec, context)
+    return Connection(Stream(tls, deadline: context.deadline), socket, spec, context, started: started, tls: tls)
+  }
+
+  /// With `starttls`: the server accepted the protocol's STARTTLS command, and its reply has been
+  /// read; the handshake follows, then the certificate is judged as with `ssl`.
+  func startTLS() throws(CheckFailure) {
+    guard !isTLS else { throw CheckFailure(.unknown, "STARTTLS on a connection that already uses TLS") }
+    // Checked before the handshake: bytes already buffered would otherwise be read as TLS data.
+    try stream.refuseUnread()
+    let tls = try Connection.handshake(socket, spec, context)
+    try stream.switchTransport(to: tls)
+    isTLS = true
+    certificate = Connection.verdict(tls, spec)
+  }
+
+  private static func handshake(_ socket: Socket, _ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> TLSTransport {
     let tls = try TLSTransport(socket, serverName: spec.sslHostname, caFile: context.caFile)
     try tls.handshake(context.deadline)
+    return tls
+  }
+
+  private static func verdict(_ tls: TLSTransport, _ spec: ServiceSpec) -> CertificateVerdict? {
     let ignore = (try? spec.boolean("ignore_invalid_ssl")) ?? false
-    let verdict = ignore ? nil : tls.verdict(hostname: spec.sslHostname,
-                                            expireBeforeDays: try? spec.integer("expire_before_days"))
-    return Connection(stream: Stream(tls, deadline: context.deadline),
-                      connectSeconds: Deadline.now() - started, certificate: verdict)
+    return ignore ? nil : tls.verdict(hostname: spec.sslHostname, expireBeforeDays: try? spec.integer("expire_before_days"))
   }
 
   /// Adds the certificate's problems and days-left perfdata to a protocol result.
@@ -81,6 +116,10 @@ public enum Checker {
     let started = Deadline.now()
     do {
       var result = try body(connection)
+      // Every type that takes `starttls` switches to TLS before it reports success.
+      if spec.starttls && !connection.isTLS && result.status == .ok {
+        result = CheckResult(.unknown, "internal error: the \(spec.type.rawValue) check did not start TLS")
+      }
       result.perfdata.insert(.seconds("time", connection.connectSeconds + Deadline.now() - started), at: 0)
       return connection.merge(result)
     } catch {

@@ -10,12 +10,14 @@ public enum Plugin {
   public static let usage = """
     Usage:
       check_monitoring_info --registration HOST|FILE --service NAME [-H ADDRESS] [options]
-      check_monitoring_info TYPE -H HOST [--port N] [--ssl] [--KEY VALUE ...] [options]
+      check_monitoring_info TYPE -H HOST [--port N] [--ssl|--starttls] [--KEY VALUE ...] [options]
 
     TYPE is one of: \(CheckType.allCases.map(\.rawValue).joined(separator: " ")).
     KEY is any key of the monitoring-info format for that type (uri, accept_redirection,
     hostname, ssl_hostname, ignore_invalid_ssl, expire_before_days, email, mailflowid,
     username, seconds, id); '-' may stand for '_'. Boolean keys alone mean true.
+    --ssl: TLS from the first byte; --starttls (smtp, imap, pop3, ldap): TLS switched on
+    inside the protocol on its plain port.
     Passwords are never taken from the command line: --password-file FILE, or the
     environment variable \(passwordVariable).
 
@@ -59,7 +61,10 @@ public enum Plugin {
     HostName.isValid(host.hasSuffix(".") ? String(host.dropLast()) : host) || CertificateVerdict.isIPAddress(host)
   }
 
-  static let booleanKeys: Set<String> = ["ssl", "ignore_invalid_ssl", "accept_redirection"]
+  /// Keys that stand alone for true: every boolean of the schema table.
+  static let booleanKeys: Set<String> = CheckType.allCases.reduce(into: Set<String>()) {
+    $0.formUnion($1.schema.keys.filter { $0.kind == .boolean }.map(\.name))
+  }
   static let formatKeys: Set<String> = CheckType.allCases.reduce(into: Set<String>()) {
     $0.formUnion($1.schema.keys.map(\.name))
   }

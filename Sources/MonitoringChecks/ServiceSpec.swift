@@ -46,6 +46,8 @@ public struct ServiceSpec: Sendable {
   }
 
   public var ssl: Bool { values["ssl"] == "true" }
+  /// TLS negotiated inside the protocol on the plain port (smtp, imap, pop3, ldap).
+  public var starttls: Bool { values["starttls"] == "true" }
   public var port: Int { values["port"].flatMap { Int($0) } ?? 0 }
 
   /// The name the certificate must match: ssl_hostname, else the host's name.

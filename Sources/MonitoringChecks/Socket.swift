@@ -125,7 +125,7 @@ final class PlainTransport: Transport {
 /// read (a server that sends fast never makes a read block, so poll alone would never see it),
 /// a line is at most `maxLine` bytes, and a connection delivers at most `budget` bytes.
 final class Stream {
-  let transport: Transport
+  private(set) var transport: Transport
   let deadline: Deadline
   private var buffer: [UInt8] = []
   private var start = 0
@@ -202,6 +202,27 @@ final class Stream {
       skipped += n
     }
     return skipped
+  }
+
+  /// Bytes received and not yet read: after a STARTTLS reply there must be none.
+  var unread: Int { buffer.count - start }
+
+  /// A CRITICAL failure when bytes are unread (checked before a STARTTLS handshake as well).
+  func refuseUnread() throws(CheckFailure) {
+    guard unread == 0 else {
+      throw CheckFailure(.critical, "server sent \(unread) bytes after its reply to STARTTLS, before TLS began: "
+        + "refused (STARTTLS command injection)")
+    }
+  }
+
+  /// Goes on over `newTransport` (TLS after STARTTLS). Refuses while bytes of the old transport
+  /// are unread: text a server pipelined after its STARTTLS reply must never pass for text that
+  /// came inside TLS (the STARTTLS command injection class of bugs).
+  func switchTransport(to newTransport: Transport) throws(CheckFailure) {
+    try refuseUnread()
+    transport = newTransport
+    buffer = []
+    start = 0
   }
 
   func write(_ text: String) throws(CheckFailure) { try transport.write(Array(text.utf8), deadline) }

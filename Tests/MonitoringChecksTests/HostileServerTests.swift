@@ -55,6 +55,25 @@ enum Hostile {
       HostileCase(type: "ldap", behaviour: "ldap-root-dse-refused", status: [0], arguments: login,
                   contains: "bind as 'probe' and search of the bind DN succeeded"),
     ]
+    // STARTTLS: plaintext pipelined after the reply to STARTTLS is never read as if it came
+    // inside TLS; a handshake cut off; no STARTTLS offered (never a password in clear); a
+    // capability list that never ends.
+    for type in ["smtp", "imap", "pop3", "ldap"] {
+      let starttls = ["--starttls", "--ssl-hostname", "localhost"]
+      let credentials = type == "smtp" ? [] : login
+      all.append(HostileCase(type: type, behaviour: "\(type)-starttls-injection", status: [2],
+                             arguments: starttls + credentials, contains: "STARTTLS command injection"))
+      all.append(HostileCase(type: type, behaviour: "\(type)-starttls-drop", status: [2],
+                             arguments: starttls + credentials, contains: "handshake"))
+      all.append(HostileCase(type: type, behaviour: "\(type)-starttls-not-offered", status: [2],
+                             arguments: starttls + credentials, contains: type == "ldap" ? "StartTLS refused" : "does not offer"))
+      if type != "ldap" {
+        all.append(HostileCase(type: type, behaviour: "\(type)-starttls-endless-\(type == "smtp" ? "ehlo" : "capability")",
+                               status: [2], arguments: starttls + credentials, timeout: 5, within: 2))
+      }
+    }
+    all.append(HostileCase(type: "smtp", behaviour: "smtp-starttls-refused", status: [2], arguments: ["--starttls"],
+                           contains: "STARTTLS refused: 454"))
     // Every text protocol: a line that never ends, and a server that never speaks (the
     // timeout line starts with the check's type).
     for type in ["http", "smtp", "imap", "pop3", "ssh", "ldap"] {
@@ -77,6 +96,14 @@ struct HostileServerTests {
                              seconds: c.limit)
     if let text = c.contains { #expect(m.text.contains(text), "\(c): \(m)") }
     #expect(!m.text.contains(Hostile.password), "password in the output: \(m)")
+    if c.behaviour.contains("starttls") {
+      // Nothing but the protocol's way to ask for TLS goes out in clear: no credentials, no mail.
+      #expect(!server.received.contains(Hostile.password) && !server.received.contains("probe"),
+              "credentials sent before TLS: \(server.received.debugDescription)")
+      #expect(!server.received.contains("MAIL FROM"),
+              "\(server.received.debugDescription)")
+      #expect(!m.text.contains("injected"), "injected text taken as a reply: \(m)")
+    }
     if c.behaviour.contains("login-disabled") {
       #expect(!server.received.contains(Hostile.password), "password sent in clear: \(server.received)")
       #expect(!server.received.contains("LOGIN "), "LOGIN sent: \(server.received)")

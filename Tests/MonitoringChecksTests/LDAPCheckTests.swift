@@ -3,7 +3,8 @@ import Foundation
 import TestKit
 import Testing
 
-/// A private slapd on 127.0.0.1: ldap and ldaps (with the certificate `cert` of make-certs.sh).
+/// A private slapd on 127.0.0.1: ldap (with StartTLS) and ldaps, with the certificate `cert` of
+/// make-certs.sh; without a certificate, ldap alone, and StartTLS is refused.
 final class LDAPServer {
   static let password = "ldap pw;#1"
   let dir: String
@@ -11,11 +12,12 @@ final class LDAPServer {
   let server: Server
   let passwordFile: String
 
-  init(cert: String = "valid") throws {
+  init(cert: String? = "valid") throws {
     dir = try makeTempDirectory("ldap")
     try FileManager.default.createDirectory(atPath: dir + "/db", withIntermediateDirectories: true)
     var text = try String(contentsOf: Paths.fixtures.appendingPathComponent("slapd.conf"), encoding: .utf8)
-    for (k, v) in ["@DIR@": dir, "@CERTS@": Certificates.directory, "@CERT@": cert,
+    if cert == nil { text = text.split(separator: "\n").filter { !$0.hasPrefix("TLS") }.joined(separator: "\n") + "\n" }
+    for (k, v) in ["@DIR@": dir, "@CERTS@": Certificates.directory, "@CERT@": cert ?? "",
                    "@PASSWORD@": "\"\(LDAPServer.password)\""] {
       text = text.replacingOccurrences(of: k, with: v)
     }
@@ -23,7 +25,7 @@ final class LDAPServer {
     passwordFile = dir + "/password"
     try LDAPServer.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
     server = try Server("slapd", "/usr/sbin/slapd", ["-d", "0", "-f", dir + "/slapd.conf",
-      "-h", "ldap://127.0.0.1:\(ldap)/ ldaps://127.0.0.1:\(ldaps)/"], port: ldap, directory: dir)
+      "-h", "ldap://127.0.0.1:\(ldap)/" + (cert == nil ? "" : " ldaps://127.0.0.1:\(ldaps)/")], port: ldap, directory: dir)
   }
   func stop() { server.stop() }
   deinit { stop() }

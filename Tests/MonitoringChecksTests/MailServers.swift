@@ -1,5 +1,6 @@
-// A private dovecot (imap, imaps, pop3, pop3s) and exim4 (smtp, smtps) sharing one
-// maildir, all on 127.0.0.1, for the mail checks and the mail-flow loop.
+// A private dovecot (imap, imaps, pop3, pop3s) and exim4 (smtp, smtps, and smtpNoTLS without
+// STARTTLS) sharing one maildir, all on 127.0.0.1, for the mail checks and the mail-flow loop.
+// imap, pop3 and smtp offer STARTTLS with the same certificate as the TLS ports.
 import Foundation
 import TestKit
 import Testing
@@ -9,10 +10,10 @@ final class MailServers {
   static let password = "pw#with;odd \"chars\""
   let dir: String
   let imap = allocatePort(), imaps = allocatePort(), pop3 = allocatePort(), pop3s = allocatePort()
-  let smtp = allocatePort(), smtps = allocatePort()
+  let smtp = allocatePort(), smtps = allocatePort(), smtpNoTLS = allocatePort()
   var servers: [Server] = []
 
-  /// `cert` names the server certificate of smtps, imaps and pop3s (see make-certs.sh).
+  /// `cert` names the server certificate of every port with TLS (see make-certs.sh).
   init(cert: String = "valid") throws {
     dir = try makeTempDirectory("mail")
     let fm = FileManager.default
@@ -24,7 +25,8 @@ final class MailServers {
     _ = try run("/bin/chown", ["-R", "Debian-exim:Debian-exim", "\(dir)/spool", "\(dir)/log"])
     let values = ["@DIR@": dir, "@CERTS@": Certificates.directory, "@CERT@": cert, "@PASSWORD@": MailServers.password,
                   "@IMAP_PORT@": "\(imap)", "@IMAPS_PORT@": "\(imaps)", "@POP3_PORT@": "\(pop3)",
-                  "@POP3S_PORT@": "\(pop3s)", "@SMTP_PORT@": "\(smtp)", "@SMTPS_PORT@": "\(smtps)"]
+                  "@POP3S_PORT@": "\(pop3s)", "@SMTP_PORT@": "\(smtp)", "@SMTPS_PORT@": "\(smtps)",
+                  "@SMTP_NOTLS_PORT@": "\(smtpNoTLS)"]
     for name in ["dovecot.conf", "exim4.conf"] {
       var text = try String(contentsOf: Paths.fixtures.appendingPathComponent(name), encoding: .utf8)
       for (k, v) in values { text = text.replacingOccurrences(of: k, with: v) }

@@ -1,5 +1,6 @@
-// Each certificate outcome of TLSVerdictTests for smtp, imap, pop3 and ldap with ssl on,
-// against the real servers: exim4 (smtps), dovecot (imaps, pop3s) and slapd (ldaps).
+// Each certificate outcome of TLSVerdictTests for smtp, imap, pop3 and ldap with ssl on and
+// with starttls on, against the real servers: exim4 (smtps; smtp with STARTTLS), dovecot
+// (imaps, pop3s; imap and pop3 with STARTTLS) and slapd (ldaps; ldap with StartTLS).
 // Every server is started once per certificate; all cases of that certificate then run
 // against it.
 import Foundation
@@ -20,21 +21,22 @@ struct ServerCertificateTests {
   @Test(arguments: certificates, ["exim4+dovecot", "slapd"])
   func verdicts(cert: String, servers: String) throws {
     let stop: () -> Void
-    let targets: [(type: String, port: Int)]
+    let targets: [(type: String, port: Int, tls: String)]
     if servers == "slapd" {
       let slapd = try LDAPServer(cert: cert)
       stop = slapd.stop
-      targets = [("ldap", slapd.ldaps)]
+      targets = [("ldap", slapd.ldaps, "--ssl"), ("ldap", slapd.ldap, "--starttls")]
     } else {
       let mail = try MailServers(cert: cert)
       stop = mail.stop
-      targets = [("smtp", mail.smtps), ("imap", mail.imaps), ("pop3", mail.pop3s)]
+      targets = [("smtp", mail.smtps, "--ssl"), ("imap", mail.imaps, "--ssl"), ("pop3", mail.pop3s, "--ssl"),
+                 ("smtp", mail.smtp, "--starttls"), ("imap", mail.imap, "--starttls"), ("pop3", mail.pop3, "--starttls")]
     }
     defer { stop() }
     let cases = TLSVerdictTests.cases.filter { $0.cert == cert }
     #expect(!cases.isEmpty)
     for c in cases {
-      for t in targets { try expectVerdict(c, type: t.type, port: t.port) }
+      for t in targets { try expectVerdict(c, type: t.type, port: t.port, tls: t.tls) }
     }
   }
 }

@@ -12,11 +12,13 @@ struct CertificateCase: Sendable, CustomTestStringConvertible {
   var testDescription: String { "\(cert) \(extra.joined(separator: " "))" }
 }
 
-/// Runs the plugin for `type` with ssl on against 127.0.0.1:`port` (named localhost) and checks
+/// Runs the plugin for `type` with ssl (or starttls) on against 127.0.0.1:`port` (named localhost) and checks
 /// its exit status, status word and the texts of `c`.
-func expectVerdict(_ c: CertificateCase, type: String, port: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
-  let v = try plugin([type, "-H", "localhost", "--port", "\(port)", "--ssl", "--ca-file", Certificates.ca] + c.extra)
-  let what = "\(type) \(c.testDescription): \(v)"
+/// `tls` is "--ssl" or "--starttls".
+func expectVerdict(_ c: CertificateCase, type: String, port: Int, tls: String = "--ssl",
+                   sourceLocation: SourceLocation = #_sourceLocation) throws {
+  let v = try plugin([type, "-H", "localhost", "--port", "\(port)", tls, "--ca-file", Certificates.ca] + c.extra)
+  let what = "\(type) \(tls) \(c.testDescription): \(v)"
   #expect(v.status == c.status, "\(what)", sourceLocation: sourceLocation)
   let word = v.status >= 0 && v.status <= 3 ? ["OK", "WARNING", "CRITICAL", "UNKNOWN"][Int(v.status)] : "?"
   #expect(v.line.hasPrefix("\(type.uppercased()) \(word) - "), "\(what)", sourceLocation: sourceLocation)

@@ -7,6 +7,34 @@ import Testing
     #expect(ServiceType.http.schema.keys.map(\.name) == ["port", "uri", "accept_redirection", "hostname", "ssl", "ssl_hostname", "ignore_invalid_ssl", "expire_before_days"])
     #expect(ServiceType.mailflow.schema.keys.filter(\.isRequired).map(\.name) == ["seconds", "id"])
     #expect(ServiceType.allCases.filter { $0.schema.isSSLCapable } == [.http, .tcp, .smtp, .imap, .pop3, .ldap])
+    #expect(ServiceType.allCases.filter { $0.schema.isSTARTTLSCapable } == [.smtp, .imap, .pop3, .ldap])
+    #expect(ServiceType.smtp.schema.keys.map(\.name) == ["port", "email", "mailflowid", "ssl", "starttls", "ssl_hostname", "ignore_invalid_ssl", "expire_before_days"])
+    #expect(ServiceType.allCases.filter { $0.schema.key("starttls") != nil } == [.smtp, .imap, .pop3, .ldap])
+  }
+
+  /// starttls keeps the plain port: the protocol itself switches to TLS there.
+  @Test(arguments: [("smtp", 25), ("imap", 143), ("pop3", 110), ("ldap", 389)])
+  func starttlsKeepsThePlainPort(type: String, port: Int) throws {
+    let report = TestSupport.lint("[s]\ntype = \(type)\nstarttls = yes\nexpire_before_days = 14\nssl_hostname = mx.example.org\n")
+    #expect(report.diagnostics.isEmpty, "\(report.diagnostics.map(\.gnuDescription))")
+    let service = try #require(report.services.first)
+    #expect(service.port == port)
+    #expect(!service.ssl && service.boolean("starttls") == true)
+    #expect(ServiceType(rawValue: type)!.schema.defaultDescription(service.type.schema.key("port")!)?.contains("also with starttls") == true)
+  }
+
+  @Test func sslWithStarttlsIsAnErrorWithADidYouMean() throws {
+    let report = TestSupport.lint("[mx]\ntype = smtp\nssl = true\nstarttls = true\n")
+    #expect(report.services.isEmpty)
+    let finding = try #require(report.diagnostics.first)
+    #expect(report.diagnostics.count == 1)
+    #expect(finding.tag == "monitoring-info-ssl-with-starttls" && finding.line == 4)
+    #expect(finding.help?.hasPrefix("did you mean 'starttls = true' alone") == true)
+    #expect(finding.help?.contains("port 25") == true && finding.help?.contains("port 465") == true)
+    let web = try #require(TestSupport.lint("[web]\ntype = http\nstarttls = true\n").diagnostics.first)
+    #expect(web.tag == "monitoring-info-unknown-key" && web.help == "STARTTLS exists only for smtp, imap, pop3, ldap; for TLS from the first byte use 'ssl = true'")
+    let shell = try #require(TestSupport.lint("[s]\ntype = ssh\nstarttls = true\n").diagnostics.first)
+    #expect(shell.tag == "monitoring-info-unknown-key" && shell.help == "STARTTLS exists only for smtp, imap, pop3, ldap")
   }
 
   @Test(arguments: [

@@ -1,4 +1,5 @@
-// imap: greeting and LOGOUT. With username and password: LOGIN; with mailflowid as
+// imap: greeting and LOGOUT. With `starttls`: STARTTLS (only when the capabilities offer it)
+// and the handshake before anything else. With username and password: LOGIN; with mailflowid as
 // well: finds this id's token mails in INBOX, removes their tokens from the store,
 // then deletes exactly those messages (UID STORE + UID EXPUNGE).
 enum IMAPCheck {
@@ -17,12 +18,24 @@ enum IMAPCheck {
         return CheckResult(.critical, "unexpected IMAP greeting: \(greeting.prefix(120))")
       }
       var message = String(greeting.prefix(120))
+      if spec.starttls {
+        guard !greeting.hasPrefix("* PREAUTH") else {
+          throw CheckFailure(.critical, "server greeted with PREAUTH: no STARTTLS on an authenticated connection")
+        }
+        guard try session.capabilities(greeting).contains("STARTTLS") else {
+          throw CheckFailure(.critical, "server does not offer STARTTLS (not in its capabilities): no TLS on this port")
+        }
+        let ready = try session.command("STARTTLS", logAs: "STARTTLS")
+        guard ready.ok else { throw CheckFailure(.critical, "STARTTLS refused: \(ready.status.prefix(120))") }
+        try c.startTLS()
+      }
       if let credentials {
         // RFC 3501 6.2.3: LOGINDISABLED means the server will not take a password in clear.
-        if try session.capabilities(greeting).contains("LOGINDISABLED") {
+        // After STARTTLS the capabilities of the greeting no longer count (RFC 3501 6.2.1).
+        if try session.capabilities(spec.starttls ? nil : greeting).contains("LOGINDISABLED") {
           _ = try? session.command("LOGOUT", logAs: "LOGOUT")
           return CheckResult(.unknown, message + "; the server refuses LOGIN on this connection (LOGINDISABLED): "
-            + "password not sent, use ssl")
+            + "password not sent, use ssl or starttls")
         }
         let login = try session.command("LOGIN \(quoted(credentials.username)) \(quoted(credentials.password))",
                                         logAs: "LOGIN")
@@ -107,10 +120,11 @@ enum IMAPCheck {
       return digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
 
-    /// The server's capabilities: from the greeting's [CAPABILITY ...] code, else asked for.
-    func capabilities(_ greeting: String) throws(CheckFailure) -> Set<String> {
+    /// The server's capabilities: from the greeting's [CAPABILITY ...] code, else (or without a
+    /// greeting) asked for.
+    func capabilities(_ greeting: String?) throws(CheckFailure) -> Set<String> {
       let words: [Substring]
-      if let range = greeting.firstRange(of: "[CAPABILITY ") {
+      if let greeting, let range = greeting.firstRange(of: "[CAPABILITY ") {
         words = greeting[range.upperBound...].prefix { $0 != "]" }.split(separator: " ")
       } else {
         let reply = try command("CAPABILITY", logAs: "CAPABILITY")

@@ -2,8 +2,10 @@
 // and password — then a base-scope search of the root DSE (or, when the root DSE may not
 // be read, of the bind DN), then an unbind. OK when the bind and the search succeed: a
 // server that binds but does not answer queries is not serving.
+// With `starttls`, the StartTLS extended operation (RFC 4511 4.14, OID 1.3.6.1.4.1.1466.20037)
+// comes first, then the handshake; the bind and the search run inside TLS.
 // BER is encoded by hand (a handful of bytes), so TLS goes through the same OpenSSL session
-// and certificate verdicts as every other type.
+// and certificate verdicts as every other type, with `ssl` and with `starttls` alike.
 enum LDAPCheck {
   /// The most messages one search may return before its SearchResultDone.
   static let maxMessages = 100
@@ -11,12 +13,19 @@ enum LDAPCheck {
   static func run(_ spec: ServiceSpec, _ context: CheckContext) throws(CheckFailure) -> CheckResult {
     let credentials = try Credentials(spec)
     return try Checker.withConnection(spec, context) { c throws(CheckFailure) in
+      // Message ids 1, 2, ...: StartTLS (when asked for), the bind, the searches.
+      var nextID: UInt8 = 1
+      if spec.starttls {
+        try startTLS(c, id: nextID)
+        nextID += 1
+      }
       let dn = credentials?.username ?? "", password = credentials?.password ?? ""
       let bind = BER.element(0x60, BER.element(0x02, [3]) + BER.element(0x04, Array(dn.utf8))
         + BER.element(0x80, Array(password.utf8)))
-      try c.stream.write(bytes: BER.element(0x30, BER.element(0x02, [1]) + bind))
+      let bindID = nextID
+      try c.stream.write(bytes: BER.element(0x30, BER.element(0x02, [bindID]) + bind))
       let who = credentials.map { "bind as '\($0.username)'" } ?? "anonymous bind"
-      let bound = try result(of: 0x61, id: 1, c.stream)
+      let bound = try result(of: 0x61, id: bindID, c.stream)
       guard bound.code == 0 else {
         let name = bound.code == 49 ? "invalid credentials" : "result code \(bound.code)"
         return CheckResult(.critical, "\(who) failed: \(name)" + bound.diagnosticNote)
@@ -24,21 +33,36 @@ enum LDAPCheck {
       var what = "root DSE"
       var searched: Result
       do throws(CheckFailure) {
-        searched = try search(base: "", id: 2, c.stream)
+        searched = try search(base: "", id: bindID + 1, c.stream)
         if searched.code != 0 && !dn.isEmpty {
           what = "bind DN"
-          searched = try search(base: dn, id: 3, c.stream)
+          searched = try search(base: dn, id: bindID + 2, c.stream)
         }
       } catch {
         throw CheckFailure(error.status, "\(who) succeeded, but the search of the \(what) failed: \(error.message)")
       }
-      try? c.stream.write(bytes: [0x30, 0x05, 0x02, 0x01, 0x04, 0x42, 0x00])
+      try? c.stream.write(bytes: [0x30, 0x05, 0x02, 0x01, bindID + 3, 0x42, 0x00])
       guard searched.code == 0 else {
         return CheckResult(.critical, "\(who) succeeded, but the search of the \(what) failed: "
           + "result code \(searched.code)" + searched.diagnosticNote)
       }
       return CheckResult(.ok, "\(who) and search of the \(what) succeeded")
     }
+  }
+
+  static let startTLSOID = "1.3.6.1.4.1.1466.20037"
+
+  /// The StartTLS extended request; on success the handshake. Result codes other than 0 mean
+  /// the server will not do TLS on this port (Debian's stock slapd, without a certificate: 2,
+  /// unsupported extended operation).
+  static func startTLS(_ c: Connection, id: UInt8) throws(CheckFailure) {
+    let request = BER.element(0x77, BER.element(0x80, Array(startTLSOID.utf8)))
+    try c.stream.write(bytes: BER.element(0x30, BER.element(0x02, [id]) + request))
+    let answer = try result(of: 0x78, id: id, c.stream)
+    guard answer.code == 0 else {
+      throw CheckFailure(.critical, "StartTLS refused: result code \(answer.code)\(answer.diagnosticNote): no TLS on this port")
+    }
+    try c.startTLS()
   }
 
   struct Result {

@@ -1,4 +1,5 @@
-// pop3: greeting and QUIT. With username and password: USER/PASS; with mailflowid as
+// pop3: greeting and QUIT. With `starttls`: CAPA, STLS (only when CAPA lists it) and the
+// handshake before anything else. With username and password: USER/PASS; with mailflowid as
 // well: reads the headers of each message (TOP n 0), removes the tokens of this id's
 // mails from the store, marks exactly those messages with DELE; QUIT commits.
 enum POP3Check {
@@ -15,6 +16,7 @@ enum POP3Check {
         return CheckResult(.critical, "unexpected POP3 greeting: \(greeting.prefix(120))")
       }
       var message = String(greeting.prefix(120))
+      if spec.starttls { try startTLS(c) }
       if let credentials {
         let user = try command(s, "USER \(credentials.username)", logAs: "USER")
         let pass = user.hasPrefix("+OK") ? try command(s, "PASS \(credentials.password)", logAs: "PASS") : user
@@ -28,6 +30,24 @@ enum POP3Check {
       guard bye.hasPrefix("+OK") else { return CheckResult(.warning, message + "; QUIT failed: \(bye.prefix(80))") }
       return CheckResult(.ok, message)
     }
+  }
+
+  /// The most lines of a CAPA answer (a real server lists about ten).
+  static let maxCapabilities = 100
+
+  /// CAPA, STLS when listed (RFC 2595), then the handshake.
+  static func startTLS(_ c: Connection) throws(CheckFailure) {
+    let capa = try command(c.stream, "CAPA", logAs: "CAPA")
+    guard capa.hasPrefix("+OK") else {
+      throw CheckFailure(.critical, "server does not offer STLS (CAPA refused: \(capa.prefix(80))): no TLS on this port")
+    }
+    let capabilities = try multiline(c.stream, "the capability list", limit: maxCapabilities)
+    guard capabilities.contains(where: { $0.split(separator: " ").first?.uppercased() == "STLS" }) else {
+      throw CheckFailure(.critical, "server does not offer STLS (not in its CAPA list): no TLS on this port")
+    }
+    let ready = try command(c.stream, "STLS", logAs: "STLS")
+    guard ready.hasPrefix("+OK") else { throw CheckFailure(.critical, "STLS refused: \(ready.prefix(120))") }
+    try c.startTLS()
   }
 
   static func command(_ s: Stream, _ line: String, logAs: String) throws(CheckFailure) -> String {

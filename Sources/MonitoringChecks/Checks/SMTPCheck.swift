@@ -1,5 +1,7 @@
-// smtp: the 220 greeting and QUIT. With `email`: sends a mail carrying a token to
-// that address and records the token for `mailflowid` once the server accepted it.
+// smtp: the 220 greeting and QUIT. With `starttls`: EHLO, STARTTLS (only when the EHLO
+// reply offers it), the TLS handshake and EHLO again, all before anything else. With `email`:
+// sends a mail carrying a token to that address and records the token for `mailflowid` once
+// the server accepted it.
 import Glibc
 import SystemLayer
 
@@ -18,11 +20,13 @@ enum SMTPCheck {
         return CheckResult(.critical, "unexpected SMTP greeting: \(greeting.text.prefix(120))")
       }
       var message = greeting.text.prefix(120).description
+      if spec.starttls { try startTLS(c) }
       if let email {
         // The lock is taken before the mail goes out: a mail the server accepted always has
         // its token recorded, and a store that cannot be written sends nothing.
         let send = { () throws(CheckFailure) in
-          let token = try sendProbe(c.stream, to: email, tag: store?.subjectTag ?? "monitoring-info mailflow")
+          let token = try sendProbe(c.stream, to: email, tag: store?.subjectTag ?? "monitoring-info mailflow",
+                                    greeted: spec.starttls)
           try store?.append(token)
         }
         if let store { try store.whileLocked(send) } else { try send() }
@@ -35,10 +39,27 @@ enum SMTPCheck {
     }
   }
 
+  /// EHLO, STARTTLS when the reply offers it, the handshake, and EHLO again inside TLS
+  /// (RFC 3207: what the server said before TLS no longer counts).
+  static func startTLS(_ c: Connection) throws(CheckFailure) {
+    try c.stream.write("EHLO \(localName())\r\n")
+    let ehlo = try reply(c.stream, "the reply to EHLO", keywords: true)
+    guard ehlo.code == 250 else { throw CheckFailure(.critical, "EHLO refused: \(ehlo.text.prefix(120))") }
+    guard ehlo.keywords.contains("STARTTLS") else {
+      throw CheckFailure(.critical, "server does not offer STARTTLS (not in its EHLO reply): no TLS on this port")
+    }
+    try c.stream.write("STARTTLS\r\n")
+    let ready = try reply(c.stream, "the reply to STARTTLS")
+    guard ready.code == 220 else { throw CheckFailure(.critical, "STARTTLS refused: \(ready.text.prefix(120))") }
+    try c.startTLS()
+    try command(c.stream, "EHLO \(localName())", expect: 250)
+  }
+
   /// Sends one probe mail carrying a fresh token; returns the token once the server accepted it.
-  static func sendProbe(_ stream: Stream, to email: String, tag: String) throws(CheckFailure) -> String {
+  /// `greeted`: EHLO was already sent (after STARTTLS).
+  static func sendProbe(_ stream: Stream, to email: String, tag: String, greeted: Bool = false) throws(CheckFailure) -> String {
     let token = MailflowStore.newToken()
-    try command(stream, "EHLO \(localName())", expect: 250)
+    if !greeted { try command(stream, "EHLO \(localName())", expect: 250) }
     try command(stream, "MAIL FROM:<\(email)>", expect: 250)
     try command(stream, "RCPT TO:<\(email)>", expect: 250)
     try command(stream, "DATA", expect: 354)
@@ -56,24 +77,33 @@ enum SMTPCheck {
     return token
   }
 
-  struct Reply { var code: Int; var text: String }
+  struct Reply {
+    var code: Int
+    var text: String
+    /// The first word of every line but the first, upper-cased (EHLO keywords), when asked for.
+    var keywords: Set<String> = []
+  }
 
   /// The most lines of one reply: a real server's EHLO reply has a dozen or two.
   static let maxReplyLines = 100
 
-  /// A possibly multi-line reply ("250-..." continues, "250 ..." ends); keeps the first line.
-  static func reply(_ stream: Stream, _ what: String) throws(CheckFailure) -> Reply {
+  /// A possibly multi-line reply ("250-..." continues, "250 ..." ends); keeps the first line,
+  /// and with `keywords` the EHLO keywords of the others.
+  static func reply(_ stream: Stream, _ what: String, keywords: Bool = false) throws(CheckFailure) -> Reply {
     var first: String?
+    var found: Set<String> = []
     for _ in 0..<maxReplyLines {
       let line = try stream.expectLine(what)
-      if first == nil { first = line }
+      if first == nil { first = line } else if keywords, let word = line.dropFirst(4).split(separator: " ").first {
+        found.insert(String(word.prefix(64)).uppercased())
+      }
       let bytes = Array(line.utf8.prefix(4))
       guard bytes.count >= 3, bytes[0..<3].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
             let code = Int(String(decoding: bytes[0..<3], as: UTF8.self)) else {
         throw CheckFailure(.critical, "invalid SMTP reply while waiting for \(what): \(line.prefix(80))")
       }
       if bytes.count == 3 || bytes[3] != UInt8(ascii: "-") {
-        return Reply(code: code, text: first ?? line)
+        return Reply(code: code, text: first ?? line, keywords: found)
       }
     }
     throw CheckFailure(.critical, "SMTP reply longer than \(maxReplyLines) lines while waiting for \(what)")

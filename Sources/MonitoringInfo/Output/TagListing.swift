@@ -31,7 +31,7 @@ public enum TagListing {
     ServiceType.allCases.map { type in
       let schema = type.schema
       let keys = schema.keys.map { key in
-        let detail = key.isRequired ? "required" : key.defaultDescription.map { "default \($0)" } ?? "optional"
+        let detail = key.isRequired ? "required" : schema.defaultDescription(key).map { "default \($0)" } ?? "optional"
         return "      \(key.name) (\(detail)): \(key.summary)\n"
       }.joined()
       return "  \(type.rawValue): \(schema.summary)\n\(keys)"

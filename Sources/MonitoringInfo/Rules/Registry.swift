@@ -3,7 +3,7 @@ extension Rule {
   public static let all: [Rule] = [
     .syntaxError, .keyOutsideSection, .invalidServiceName, .duplicateSection, .duplicateKey,
     .missingType, .unknownType, .unknownKey, .missingRequiredKey, .invalidValue,
-    .sslNotSupported, .sslOptionWithoutSSL, .incompleteCredentials, .quotedValue,
+    .sslNotSupported, .sslOptionWithoutSSL, .sslWithSTARTTLS, .incompleteCredentials, .quotedValue,
     .emptyFragment, .duplicateService,
     .fragmentOutsideDirectory, .fragmentNameMismatch, .fragmentNeedsConfSuffix,
     .fragmentWithoutTrigger, .triggerAwaits, .worldReadableCredentials, .linterUnavailable,

@@ -8,6 +8,6 @@ extension Rule {
       format description list the keys of every type.
       """,
     triggering: ["[web]\ntype = http\n↓url = /index.html\n", "[db]\ntype = tcp\nport = 5432\n↓uri = /\n",
-                 "[web]\ntype = http\n↓Port = 80\n"],
-    nonTriggering: ["[web]\ntype = http\nuri = /index.html\n"])
+                 "[web]\ntype = http\n↓Port = 80\n", "[web]\ntype = http\n↓starttls = true\n"],
+    nonTriggering: ["[web]\ntype = http\nuri = /index.html\n", "[mail]\ntype = smtp\nstarttls = true\n"])
 }

@@ -4,7 +4,8 @@ public struct KeySpec: Sendable {
     /// No default: the key is simply unset.
     case none
     case value(Value)
-    /// Depends on whether `ssl` is on (the well-known plain and TLS ports).
+    /// Depends on whether `ssl` is on (the well-known plain and TLS ports); `starttls` keeps
+    /// the plain port, where the protocol itself switches to TLS.
     case port(plain: Int, tls: Int)
     /// The monitored host's fully qualified name.
     case hostName

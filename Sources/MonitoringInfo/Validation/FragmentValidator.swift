@@ -121,6 +121,13 @@ private struct SectionChecker {
       return nil
     }
     let names = schema.keys.map(\.name)
+    if entry.key == ServiceTypeSchema.starttlsKey.name {
+      let capable = ServiceType.allCases.filter { $0.schema.isSTARTTLSCapable }.map(\.rawValue).joined(separator: ", ")
+      let instead = schema.isSSLCapable ? "; for TLS from the first byte use 'ssl = true'" : ""
+      report(.unknownKey, entry.keyRange, "unknown key 'starttls' for type '\(schema.type.rawValue)'",
+             help: "STARTTLS exists only for \(capable)\(instead)")
+      return nil
+    }
     report(.unknownKey, entry.keyRange, "unknown key '\(shortened(entry.key))' for type '\(schema.type.rawValue)'",
            help: Suggestion.help(for: entry.key, in: names) ?? "expected one of: \(names.joined(separator: ", "))")
     return nil
@@ -143,10 +150,25 @@ private struct SectionChecker {
 
   private mutating func checkCombinations(_ entries: [Entry], schema: ServiceTypeSchema, given: KeySet, values: [Value?]) {
     if schema.isSSLCapable, let ssl = schema.keyIndex("ssl") {
-      let sslIsInvalid = given.contains(ssl) && values[ssl] == nil  // already an error of its own
-      if !sslIsInvalid, values[ssl] != .boolean(true) {
+      let starttls = schema.keyIndex("starttls")
+      // A value that did not parse is already an error of its own: no second finding from it.
+      let unparsed = [ssl, starttls].contains { $0.map { given.contains($0) && values[$0] == nil } ?? false }
+      let sslOn = values[ssl] == .boolean(true)
+      let starttlsOn = starttls.map { values[$0] == .boolean(true) } ?? false
+      if sslOn && starttlsOn, let later = entries.last(where: { $0.key == "ssl" || $0.key == "starttls" }) {
+        let port = schema.key("port").flatMap { spec -> (Int, Int)? in
+          if case let .port(plain, tls) = spec.defaultValue { return (plain, tls) } else { return nil }
+        }
+        let ports = port.map { " (port \($0.0) by default)" } ?? ""
+        let tlsPort = port.map { " (port \($0.1))" } ?? ""
+        report(.sslWithSTARTTLS, later.keyRange, "'ssl' and 'starttls' cannot both be on",
+               help: "did you mean 'starttls = true' alone, TLS switched on inside the protocol on the plain port\(ports)? "
+                 + "'ssl = true' alone means TLS from the first byte\(tlsPort)")
+      }
+      if !unparsed, !sslOn, !starttlsOn {
+        let (off, add) = starttls == nil ? ("ssl is off", "'ssl = true' or") : ("ssl and starttls are off", "'ssl = true' or 'starttls = true', or")
         for entry in entries where ServiceTypeSchema.sslOptions.contains(entry.key) {
-          report(.sslOptionWithoutSSL, entry.keyRange, "'\(entry.key)' has no effect while ssl is off", help: "add 'ssl = true' or remove it")
+          report(.sslOptionWithoutSSL, entry.keyRange, "'\(entry.key)' has no effect while \(off)", help: "add \(add) remove it")
         }
       }
     }

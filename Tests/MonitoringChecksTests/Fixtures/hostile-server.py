@@ -170,6 +170,54 @@ def smtp_ok(c):
     smtp_session(c)
 
 
+# STARTTLS: the reply to STARTTLS with pipelined plaintext after it (the injection), a
+# handshake cut off after the ClientHello, and a capability list that never ends.
+INJECTED = "250 injected-after-starttls\r\n"
+
+
+def smtp_ehlo(c, keywords=("STARTTLS",)):
+    c.line()
+    c.send("250-mx\r\n" + "".join(f"250-{k}\r\n" for k in keywords) + "250 8BITMIME\r\n")
+
+
+def smtp_starttls_injection(c):
+    c.send("220 mx ESMTP\r\n")
+    smtp_ehlo(c)
+    c.line()
+    c.send("220 go ahead\r\n" + INJECTED)
+    c.hold(5)
+
+
+def smtp_starttls_drop(c):
+    """Agrees to STARTTLS, reads part of the ClientHello, hangs up."""
+    c.send("220 mx ESMTP\r\n")
+    smtp_ehlo(c)
+    c.line()
+    c.send("220 go ahead\r\n")
+    c.sock.recv(10)
+    c.sock.close()
+
+
+def smtp_starttls_not_offered(c):
+    c.send("220 mx ESMTP\r\n")
+    smtp_ehlo(c, keywords=("PIPELINING", "SIZE 10240000"))
+    smtp_session(c)
+
+
+def smtp_starttls_endless_ehlo(c):
+    c.send("220 mx ESMTP\r\n")
+    c.line()
+    c.flood("250-X-CAPABILITY\r\n")
+
+
+def smtp_starttls_refused(c):
+    c.send("220 mx ESMTP\r\n")
+    smtp_ehlo(c)
+    c.line()
+    c.send("454 4.7.0 TLS not available due to local problem\r\n")
+    smtp_session(c)
+
+
 # --- imap -----------------------------------------------------------------------
 
 def imap_negative_literal(c):
@@ -227,6 +275,33 @@ def imap_login_disabled_later(c):
     imap_session(c, capabilities="IMAP4rev1 LOGINDISABLED")
 
 
+def imap_starttls_injection(c):
+    c.send("* OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\r\n")
+    tag = c.line().split(" ")[0]
+    c.send(f"{tag} OK begin TLS now\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n")
+    c.hold(5)
+
+
+def imap_starttls_drop(c):
+    c.send("* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n")
+    tag = c.line().split(" ")[0]
+    c.send(f"{tag} OK begin TLS now\r\n")
+    c.sock.recv(10)
+    c.sock.close()
+
+
+def imap_starttls_not_offered(c):
+    """No STARTTLS in the capabilities; would take a LOGIN in clear."""
+    c.send("* OK ready\r\n")
+    imap_session(c)
+
+
+def imap_starttls_endless_capability(c):
+    c.send("* OK ready\r\n")
+    c.line()
+    c.flood("* CAPABILITY IMAP4rev1 X-FILLER\r\n")
+
+
 # --- pop3 -----------------------------------------------------------------------
 
 def pop3_endless_list(c):
@@ -257,6 +332,42 @@ def pop3_forge(c):
     while not c.line().upper().startswith("QUIT"):
         c.send("+OK\r\n")
     c.send("+OK bye\r\n")
+
+
+def pop3_starttls_injection(c):
+    c.send("+OK ready\r\n")
+    c.line()
+    c.send("+OK capabilities\r\nUSER\r\nSTLS\r\n.\r\n")
+    c.line()
+    c.send("+OK begin TLS\r\n+OK injected\r\n")
+    c.hold(5)
+
+
+def pop3_starttls_drop(c):
+    c.send("+OK ready\r\n")
+    c.line()
+    c.send("+OK capabilities\r\nSTLS\r\n.\r\n")
+    c.line()
+    c.send("+OK begin TLS\r\n")
+    c.sock.recv(10)
+    c.sock.close()
+
+
+def pop3_starttls_not_offered(c):
+    """CAPA without STLS; would take USER/PASS in clear."""
+    c.send("+OK ready\r\n")
+    c.line()
+    c.send("+OK capabilities\r\nUSER\r\nUIDL\r\n.\r\n")
+    while not c.line().upper().startswith("QUIT"):
+        c.send("+OK\r\n")
+    c.send("+OK bye\r\n")
+
+
+def pop3_starttls_endless_capability(c):
+    c.send("+OK ready\r\n")
+    c.line()
+    c.send("+OK capabilities\r\n")
+    c.flood("X-FILLER\r\n")
 
 
 # --- ssh ------------------------------------------------------------------------
@@ -364,6 +475,27 @@ def ldap_search_refused(c):
             c.send(ldap_result(msgid, 0x65, 50, "no access"))
         elif op[0] == 0x42:
             return
+
+
+def ldap_starttls_injection(c):
+    """StartTLS accepted, with a bind result pipelined after it in clear."""
+    msgid, op = ldap_message(c)
+    c.send(ldap_result(msgid, 0x78, 0, "") + ldap_result(b"\x02", 0x61, 0, ""))
+    c.hold(5)
+
+
+def ldap_starttls_drop(c):
+    msgid, op = ldap_message(c)
+    c.send(ldap_result(msgid, 0x78, 0, ""))
+    c.sock.recv(10)
+    c.sock.close()
+
+
+def ldap_starttls_not_offered(c):
+    """StartTLS refused as slapd refuses it without a certificate; binds anyone in clear."""
+    msgid, op = ldap_message(c)
+    c.send(ldap_result(msgid, 0x78, 52, "Could not initialize TLS"))
+    ldap_root_dse_refused(c)
 
 
 class Handler(socketserver.BaseRequestHandler):

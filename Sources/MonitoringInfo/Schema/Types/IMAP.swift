@@ -1,6 +1,6 @@
 extension ServiceTypeSchema {
   static let imap = ServiceTypeSchema(
-    .imap, sslCapable: true,
+    .imap, sslCapable: true, starttls: true,
     summary: "IMAP greeting and LOGOUT; with credentials: logs in and collects token mails",
     keys: [KeySpec("port", .port, default: .port(plain: 143, tls: 993), "IMAP port")] + mailboxKeys)
 

@@ -1,0 +1,13 @@
+Tag: monitoring-info-ssl-with-starttls
+Severity: error
+Check: monitoring-info
+Explanation: Ssl and starttls both on.
+ .
+ 'ssl = true' means TLS from the first byte, on the implicit-TLS port
+ (465, 993, 995, 636); 'starttls = true' means a plain connection to the
+ protocol's usual port (25 or 587, 143, 110, 389) that the protocol's
+ STARTTLS command (STLS for pop3, the StartTLS extended operation for
+ ldap) switches to TLS. A server offers one or the other on a port, never
+ both, so a service can have only one of them. Mail and directory servers
+ mostly offer STARTTLS: keep 'starttls = true' and drop 'ssl'.
+See-Also: monitoring-info-lint(1)
