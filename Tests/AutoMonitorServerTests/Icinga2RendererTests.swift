@@ -63,6 +63,7 @@ struct Icinga2RendererTests {
     #expect(Icinga2Literal.string("a\\b") == "\"a\\\\b\"")
     #expect(Icinga2Literal.string("$host.name$") == "\"$$host.name$$\"")
     #expect(Icinga2Literal.string("a\nb\tc") == "\"a\\nb\\tc\"")
+    #expect(Icinga2Literal.string("a\u{01}b\u{7F}") == "\"a\\001b\\177\"")
     #expect(Icinga2Literal.string("\"; object Host \"x\" {}") == "\"\\\"; object Host \\\"x\\\" {}\"")
   }
 }

@@ -72,9 +72,10 @@ public struct Icinga2Renderer: Sendable {
 
 /// Icinga 2 DSL string literals.
 public enum Icinga2Literal {
-  /// `"..."` with `\` and `"` escaped, control characters as escapes, and `$` doubled: Icinga
-  /// resolves macros in custom variables again when a command uses them, and `$$` is its
-  /// literal dollar sign.
+  /// `"..."` with `\` and `"` escaped, control characters as escapes (`\n`, `\001`), UTF-8 as
+  /// it is, and `$` doubled: Icinga resolves macros in custom variables again when a command
+  /// uses them (`"$host.name$"` would arrive as the host's name), and `$$` is its literal
+  /// dollar sign.
   public static func string(_ text: String) -> String {
     var output = "\""
     for scalar in text.unicodeScalars {
@@ -85,7 +86,10 @@ public enum Icinga2Literal {
       case "\r": output += "\\r"
       case "\t": output += "\\t"
       case "$": output += "$$"
-      case _ where scalar.value < 0x20 || scalar.value == 0x7F: output += "?"
+      case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+        // The format refuses control characters; should one come, it stays a literal byte.
+        let octal = String(scalar.value, radix: 8)
+        output += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
       default: output.unicodeScalars.append(scalar)
       }
     }
