@@ -44,7 +44,7 @@ import TestKit
     for client in clients {
       #expect(try a.run(everyServiceOK(client.name)) == "yes\n", "Nagios: \(a.diagnostics(client: client))")
     }
-    #expect(try a.run(nagiosHas(clients[0].name, present: true)) == "yes\n")
+    #expect(try a.nagiosHasHost(clients[0].name, present: true))
     let untouched = try fingerprint(a, clients)
 
     // Nagios -> Icinga 2. Icinga runs (as after its own package's install); our package enables
@@ -62,7 +62,7 @@ import TestKit
     for client in clients {
       #expect(try a.run(everyServiceOK(client.name)) == "yes\n", "Icinga 2: \(a.diagnostics(client: client))")
     }
-    #expect(try a.run(nagiosHas(clients[0].name, present: false)) == "yes\n", "Nagios still checks the switched hosts")
+    #expect(try a.nagiosHasHost(clients[0].name, present: false), "Nagios still checks the switched hosts")
     #expect(try a.run("nagios4 -v /etc/nagios4/nagios.cfg >/dev/null && echo verifies") == "verifies\n")
     #expect(try fingerprint(a, clients) == untouched, "a client or the registrations changed")
 
@@ -111,18 +111,6 @@ import TestKit
     auto-monitor-server show \(host) >&2
     echo no
     """
-  }
-
-  /// "yes" once Nagios' objects.cache has (or no longer has) the host, "no" after 30 s.
-  func nagiosHas(_ host: String, present: Bool) -> String {
-    let test = "grep -q 'host_name[[:space:]]*\(host)$' /var/lib/nagios4/objects.cache"
-    return """
-      for i in $(seq 1 60); do
-        if \(present ? "" : "! ")\(test); then echo yes; exit 0; fi
-        sleep 0.5
-      done
-      echo no
-      """
   }
 
   /// How many services of the host Icinga 2 has, asked as its own API user `root`

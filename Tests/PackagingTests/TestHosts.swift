@@ -63,6 +63,18 @@ struct TestHost {
     return "server:\n\(server)\nclient:\n\(said)"
   }
 
+  /// Whether Nagios' objects.cache on this host has (or no longer has) `host`, waited for up to 30 s.
+  func nagiosHasHost(_ host: String, present: Bool) throws -> Bool {
+    let test = "grep -q 'host_name[[:space:]]*\(host)$' /var/lib/nagios4/objects.cache"
+    return try run("""
+      for i in $(seq 1 60); do
+        if \(present ? "" : "! ")\(test); then echo yes; exit 0; fi
+        sleep 0.5
+      done
+      echo no
+      """) == "yes\n"
+  }
+
   /// Installs these packages with dpkg inside the host, showing dpkg's log when it fails.
   func install(_ debs: [URL]) throws {
     let paths = debs.map { "'\($0.path)'" }.joined(separator: " ")
