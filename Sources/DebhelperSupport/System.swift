@@ -74,18 +74,7 @@ public enum FileSystem {
     if utimensat(AT_FDCWD, destination, &times, 0) != 0 { throw SystemError("utimensat", destination) }
   }
 
-  public static func listDirectory(_ path: String) -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
-      if name != "." && name != ".." { names.append(name) }
-    }
-    return names.sorted()
-  }
+  public static func listDirectory(_ path: String) -> [String] { FileReader.entries(in: path) }
 }
 
 /// Runs a program and returns its standard output (trailing newline removed), or nil on failure.

@@ -27,8 +27,8 @@ enum LegacyLayout {
     removeTree(legacy + "/hosts")
     let old = legacy + "/nagios"
     if FileReader.isDirectory(old) {
-      let names = entries(of: old).filter { $0.hasPrefix("gen-") }
-      for name in names + ["quarantine"] + nagiosEntries where isLink(old + "/" + name) {
+      let names = FileReader.entries(in: old).filter { $0.hasPrefix("gen-") }
+      for name in names + ["quarantine"] + nagiosEntries where isPresent(old + "/" + name) {
         try move(old + "/" + name, to: legacy + "/" + name)
       }
       rmdir(old)
@@ -49,20 +49,9 @@ enum LegacyLayout {
   }
 
   /// Whether anything is at `path` (a dangling link included).
-  static func isLink(_ path: String) -> Bool {
+  static func isPresent(_ path: String) -> Bool {
     var status = stat()
     return lstat(path, &status) == 0
-  }
-
-  static func entries(of directory: String) -> [String] {
-    guard let stream = opendir(directory) else { return [] }
-    defer { closedir(stream) }
-    var names: [String] = []
-    while let entry = readdir(stream) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-      if name != "." && name != ".." { names.append(name) }
-    }
-    return names
   }
 
   /// The legacy host files: a flat directory of regular files.

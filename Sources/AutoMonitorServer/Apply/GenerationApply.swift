@@ -189,10 +189,7 @@ struct GenerationApply {
   // MARK: generations
 
   func currentGeneration() -> String? {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let n = readlink(settings.liveLink, &buffer, buffer.count - 1)
-    guard n > 0 else { return nil }
-    let target = String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    guard let target = FileReader.symlinkTarget(settings.liveLink) else { return nil }
     let path = target.hasPrefix("/") ? target : settings.backendDirectory + "/" + target
     return FileReader.isDirectory(path) ? path : nil
   }
@@ -279,13 +276,7 @@ struct GenerationApply {
   }
 
   func removeOldGenerations(keep: [String]) {
-    guard let stream = opendir(settings.backendDirectory) else { return }
-    var names: [String] = []
-    while let entry = readdir(stream) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-      if name.hasPrefix("gen-") { names.append(name) }
-    }
-    closedir(stream)
+    let names = FileReader.entries(in: settings.backendDirectory).filter { $0.hasPrefix("gen-") }
     let kept = Set(keep.map { String($0.split(separator: "/").last!) })
     for name in names where !kept.contains(name) { removeDirectory(settings.backendDirectory + "/" + name) }
   }

@@ -64,14 +64,7 @@ struct Icinga2API {
   }
 
   /// A curl config string: double quotes, with `\` and `"` escaped.
-  static func quoted(_ text: String) -> String {
-    var output = "\""
-    for character in text {
-      if character == "\\" || character == "\"" { output.append("\\") }
-      output.append(character)
-    }
-    return output + "\""
-  }
+  static func quoted(_ text: String) -> String { backslashQuoted(text) }
 
   /// Host and port of `https://HOST:PORT`.
   static func endpoint(_ url: String) -> (host: String, port: String)? {

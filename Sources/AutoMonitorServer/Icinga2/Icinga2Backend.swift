@@ -106,18 +106,11 @@ public struct Icinga2Backend: GenerationBackend {
 
   // MARK: reload and first checks
 
-  func pid(_ settings: ServerSettings) -> pid_t? {
-    guard let bytes = try? FileReader.read(settings.icinga2.pidFile, limit: 64),
-      let pid = Int32(String(decoding: bytes, as: UTF8.self).trimmingWhitespace), pid > 1, kill(pid, 0) == 0
-    else { return nil }
-    return pid
-  }
-
   /// SIGHUP, then wait until a new worker answers the API with its objects active (its
   /// `program_start` is set, and differs from the old worker's), so the forced checks that
   /// follow find the new objects. The old worker keeps checking until then.
   func reload(_ settings: ServerSettings) -> (reloaded: Bool, message: String) {
-    guard let pid = pid(settings) else { return (false, "Icinga 2 is not running: it reads this configuration when it starts") }
+    guard let pid = runningProcess(pidFile: settings.icinga2.pidFile) else { return (false, "Icinga 2 is not running: it reads this configuration when it starts") }
     let api = Icinga2API(settings: settings.icinga2)
     let before = programStart(api)
     guard kill(pid, SIGHUP) == 0 else { return (false, "cannot signal Icinga 2 (pid \(pid)): \(errnoText())") }

@@ -31,7 +31,7 @@ enum Icinga2Setup {
     // The link to the live generation, replaced in one rename when it points elsewhere.
     let link = zone + "/" + Icinga2Zone.linkName
     let target = settings.liveLink
-    if readLink(link) != target {
+    if FileReader.symlinkTarget(link) != target {
       let temporary = link + ".new"
       unlink(temporary)
       guard symlink(target, temporary) == 0, rename(temporary, link) == 0 else {
@@ -56,12 +56,5 @@ enum Icinga2Setup {
     try serverError { try AtomicFile.write(Array((password + "\n").utf8), to: path, mode: 0o640) }
     chown(path, 0, group)
     return password
-  }
-
-  static func readLink(_ path: String) -> String? {
-    var buffer = [CChar](repeating: 0, count: 4096)
-    let n = readlink(path, &buffer, buffer.count - 1)
-    guard n > 0 else { return nil }
-    return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 }

@@ -84,10 +84,9 @@ public struct NagiosBackend: GenerationBackend {
 
   func reload(_ settings: ServerSettings) -> (reloaded: Bool, message: String) {
     guard let main = try? NagiosMainConfig.load(settings.nagiosConfig) else { return (false, "cannot read \(settings.nagiosConfig)") }
-    guard let bytes = try? FileReader.read(main.lockFile, limit: 64),
-      // Debian's init script writes the pid with a newline.
-      let pid = Int32(String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self).trimmingWhitespace), pid > 1, kill(pid, 0) == 0
-    else { return (false, "Nagios is not running: it reads this configuration when it starts") }
+    guard let pid = runningProcess(pidFile: main.lockFile) else {
+      return (false, "Nagios is not running: it reads this configuration when it starts")
+    }
     let before = modificationTime(main.objectCache)
     guard kill(pid, SIGHUP) == 0 else { return (false, "cannot signal Nagios (pid \(pid)): \(errnoText())") }
     // Nagios writes objects.cache once it has read the new configuration. A SIGHUP that comes

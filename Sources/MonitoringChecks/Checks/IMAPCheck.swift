@@ -2,6 +2,8 @@
 // and the handshake before anything else. With username and password: LOGIN; with mailflowid as
 // well: finds this id's token mails in INBOX, removes their tokens from the store,
 // then deletes exactly those messages (UID STORE + UID EXPUNGE).
+import MonitoringInfo
+
 enum IMAPCheck {
   /// The most mail-flow messages one run removes (the rest wait for the next run).
   static let maxMessages = 500
@@ -75,14 +77,7 @@ enum IMAPCheck {
   }
 
   /// An IMAP quoted string.
-  static func quoted(_ s: String) -> String {
-    var out = "\""
-    for ch in s {
-      if ch == "\"" || ch == "\\" { out.append("\\") }
-      out.append(ch)
-    }
-    return out + "\""
-  }
+  static func quoted(_ s: String) -> String { backslashQuoted(s) }
 
   final class Session {
     let stream: Stream

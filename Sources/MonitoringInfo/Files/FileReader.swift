@@ -67,6 +67,31 @@ public enum FileReader {
     return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// Every name in `directory` but `.` and `..`, of any type, sorted bytewise; empty when it
+  /// cannot be read.
+  public static func entries(in directory: String) -> [String] {
+    guard let stream = opendir(directory) else { return [] }
+    defer { closedir(stream) }
+    var names: [String] = []
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted { left, right in
+      left.withCString { l in right.withCString { r in strcmp(l, r) < 0 } }
+    }
+  }
+
+  /// What the symbolic link `path` points at, as written (nil when it is no link).
+  public static func symlinkTarget(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let n = readlink(path, &buffer, buffer.count - 1)
+    guard n > 0 else { return nil }
+    return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
   /// The names of the regular files (or links to them) in `directory` ending in `suffix`, sorted
   /// bytewise like the C locale, as the client reads them.
   public static func files(in directory: String, withSuffix suffix: String) throws(MonitoringInfoError) -> [String] {
