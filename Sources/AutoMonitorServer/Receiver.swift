@@ -12,9 +12,20 @@ public struct Receiver: Sendable {
   }
 
   public let settings: ServerSettings
+  /// The client's address from sshd's `SSH_CONNECTION` (stored with a registration: the
+  /// administrator's zone rules may match it); nil when sshd did not say.
+  public let sourceAddress: String?
 
-  public init(settings: ServerSettings) {
+  public init(settings: ServerSettings, sourceAddress: String? = nil) {
     self.settings = settings
+    self.sourceAddress = sourceAddress
+  }
+
+  /// The client's address in `SSH_CONNECTION` ("CLIENT_IP CLIENT_PORT SERVER_IP SERVER_PORT"),
+  /// when it is an address.
+  public static func sourceAddress(sshConnection: String?) -> String? {
+    guard let first = sshConnection?.split(separator: " ").first else { return nil }
+    return IPAddress(String(first)).map { _ in String(first) }
   }
 
   /// The reply and the exit status (0, 2 refused, 64 unknown request).
@@ -85,7 +96,7 @@ public struct Receiver: Sendable {
           message: first?.message ?? "invalid service"))
       }
     }
-    let stored = RegistrationPayload(host: host, services: accepted)
+    let stored = RegistrationPayload(host: host, services: accepted, sourceAddress: sourceAddress)
     let registration = Array((stored.serialized + "\n").utf8)
     let store = RegistrationStore(settings: settings)
     let names = accepted.map(\.name)

@@ -27,6 +27,8 @@ public struct ServerSettings: Sendable {
   public var templates = "/etc/auto-monitor-server/nagios-templates.cfg"
   public var icinga2 = Icinga2Settings()
   public var overrides = "/etc/auto-monitor-server/overrides.conf"
+  /// Satellite zones (Icinga 2): one `ZONE.conf` each, see `ZoneMap`.
+  public var zonesDirectory = "/etc/auto-monitor-server/zones"
   /// Unbound keys waiting for `accept`, at most.
   public var maximumPending = 64
   /// A host that has not registered for this many days is listed as stale.
@@ -90,6 +92,7 @@ public struct ServerSettings: Sendable {
       case "icinga2_pid_file": settings.icinga2.pidFile = value
       case "icinga2_zones_dir": settings.icinga2.zonesDirectory = value
       case "icinga2_zone": settings.icinga2.zone = value
+      case "icinga2_global_zone": settings.icinga2.globalZone = value
       case "icinga2_templates": settings.icinga2.templates = value
       case "icinga2_api": settings.icinga2.api = value
       case "icinga2_api_server_name": settings.icinga2.apiServerName = value
@@ -103,6 +106,7 @@ public struct ServerSettings: Sendable {
       case "nagios_user": settings.nagiosUser = value
       case "templates": settings.templates = value
       case "overrides": settings.overrides = value
+      case "zones_dir": settings.zonesDirectory = value
       case "max_pending": settings.maximumPending = try number()
       case "stale_days": settings.staleDays = try number()
       default: throw ServerError("\(file):\(lineNumber): unknown setting '\(key)' (see auto-monitor-server(8))")

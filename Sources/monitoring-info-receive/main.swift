@@ -51,7 +51,7 @@ do { settings = try ServerSettings.load(configPath) } catch {
 }
 umask(0o027)
 let request = Environment.get("SSH_ORIGINAL_COMMAND")?.trimmingWhitespace
-let (answer, status) = Receiver(settings: settings).handle(request: request, identity: identity) {
+let (answer, status) = Receiver(settings: settings, sourceAddress: Receiver.sourceAddress(sshConnection: Environment.get("SSH_CONNECTION"))).handle(request: request, identity: identity) {
   BoundedInput.read(0, limit: RegistrationPayload.maximumSize)
 }
 reply(answer, status)

@@ -30,6 +30,8 @@ public final class PrivateServer: @unchecked Sendable {
   public var backendDirectory: String { directory.path + "/backend" }
   public var templatesPath: String { directory.path + (backend == .nagios ? "/etc/nagios-templates.cfg" : "/etc/icinga2-templates.conf") }
   public var overridesPath: String { directory.path + "/etc/overrides.conf" }
+  /// The satellite zone files (`zones_dir`), empty at first.
+  public var zonesPath: String { directory.path + "/etc/zones" }
   public var receiver: String { directory.path + "/bin/monitoring-info-receive" }
   public var admin: String { BuildPaths.executable("auto-monitor-server").path }
   public var user: String { TestAccount.name }
@@ -62,6 +64,7 @@ public final class PrivateServer: @unchecked Sendable {
       receiver = \(receiver)
       nagios_user = nagios
       overrides = \(overridesPath)
+      zones_dir = \(zonesPath)
       max_pending = 8
 
       """

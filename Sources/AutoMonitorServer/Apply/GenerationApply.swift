@@ -12,6 +12,8 @@ struct GenerationApply {
   let retryQuarantined: Bool
   /// See `ApplyRequest.everything`.
   let everything: Bool
+  /// Per host, its zone and where its checks run (empty without satellite zones).
+  let placements: [String: HostPlacement]
   var suffix: String { backend.fileSuffix }
 
   struct Quarantined {
@@ -52,7 +54,8 @@ struct GenerationApply {
     var manifest: [String: String] = [:]
     for host in RegistrationStore(settings: settings).hosts() {
       // Stat before reading: a file replaced in between is seen as changed at the next apply.
-      let key = Self.identity(settings.registration(host))
+      // A host moved to another zone is rendered again although its registration is the same.
+      let key = Self.identity(settings.registration(host)).map { $0 + (placements[host]?.signature ?? "") }
       if let key, quarantine[host] == nil, recorded[host] == key, previous.names.contains(host) {
         reused.insert(host)
         manifest[host] = key
@@ -66,7 +69,8 @@ struct GenerationApply {
         if let good = previous.file(host) { desired[host] = good }
         continue
       }
-      desired[host] = backend.render(host: host, services: Self.checked(payload, host: host), overrides: overrides)
+      desired[host] = backend.render(host: host, services: Self.checked(payload, host: host), overrides: overrides,
+        placement: placements[host] ?? .master)
       if let key { manifest[host] = key }
     }
     for host in quarantine.keys where bases[host] == nil && !reused.contains(host) {
@@ -245,6 +249,7 @@ struct GenerationApply {
     for (host, bytes) in files where changed.contains(host) || !previous.names.contains(host) || !reuse(host) {
       try put(bytes, path + "/hosts/" + host + suffix)
     }
+    try backend.arrange(generation: path, hosts: Set(files.keys).union(reused).sorted(), placements: placements, settings: settings)
     // A few new files are synced one by one; a whole new generation in one sync.
     if written.count > 64 {
       sync()
@@ -281,11 +286,12 @@ struct GenerationApply {
     for name in names where !kept.contains(name) { removeDirectory(settings.backendDirectory + "/" + name) }
   }
 
-  /// A generation holds only files the apply wrote, so everything in its two directories goes.
+  /// A generation holds only files, links and directories the apply made: all of it goes.
   func removeDirectory(_ path: String) {
-    for sub in ["hosts", "templates"] {
-      for name in (try? FileReader.files(in: path + "/" + sub, withSuffix: "")) ?? [] { unlink(path + "/" + sub + "/" + name) }
-      rmdir(path + "/" + sub)
+    for name in FileReader.entries(in: path) {
+      let entry = path + "/" + name
+      var status = stat()
+      if lstat(entry, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR { removeDirectory(entry) } else { unlink(entry) }
     }
     rmdir(path)
   }

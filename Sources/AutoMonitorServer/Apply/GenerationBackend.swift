@@ -23,6 +23,20 @@ protocol GenerationBackend: MonitoringBackend {
   func forceChecks(_ hosts: [String], settings: ServerSettings)
   /// Service names in a rendered host file (to find hosts that gained services).
   func renderedServices(_ file: [UInt8]) -> [String]
+  /// Where each host's objects live and run (satellite zones); empty: all on this server.
+  func placements(_ settings: ServerSettings) throws(ServerError) -> [String: HostPlacement]
+  func render(host: String, services: [RegisteredService], overrides: Overrides, placement: HostPlacement) -> [UInt8]
+  /// Adds what the monitoring system reads beside `hosts/` to a new generation (before it is
+  /// made durable): `hosts` are every host file in it.
+  func arrange(generation: String, hosts: [String], placements: [String: HostPlacement], settings: ServerSettings) throws(ServerError)
+}
+
+extension GenerationBackend {
+  func placements(_ settings: ServerSettings) throws(ServerError) -> [String: HostPlacement] { [:] }
+  func render(host: String, services: [RegisteredService], overrides: Overrides, placement: HostPlacement) -> [UInt8] {
+    render(host: host, services: services, overrides: overrides)
+  }
+  func arrange(generation: String, hosts: [String], placements: [String: HostPlacement], settings: ServerSettings) throws(ServerError) {}
 }
 
 extension GenerationBackend {
@@ -33,7 +47,7 @@ extension GenerationBackend {
       try prepare(settings)
       let lock = try ApplyLock(settings.backendDirectory + "/apply.lock")
       outcome = try GenerationApply(backend: self, settings: settings, retryQuarantined: request.retryQuarantined,
-        everything: request.everything).run()
+        everything: request.everything, placements: try placements(settings)).run()
       _ = consume lock
     } catch {
       outcome = ApplyOutcome(result: .failed, message: "apply failed")

@@ -19,6 +19,24 @@ public struct Icinga2Backend: GenerationBackend {
     renderer.render(host: host, services: services, overrides: overrides)
   }
 
+  func render(host: String, services: [RegisteredService], overrides: Overrides, placement: HostPlacement) -> [UInt8] {
+    renderer.render(host: host, services: services, overrides: overrides, placement: placement)
+  }
+
+  /// Reads every registration when satellite zones are configured (their source addresses and
+  /// mail flows decide); nothing without.
+  func placements(_ settings: ServerSettings) throws(ServerError) -> [String: HostPlacement] {
+    let map = try Icinga2Zone.satellites(settings)
+    guard !map.isEmpty else { return [:] }
+    let store = RegistrationStore(settings: settings)
+    let registrations = store.hosts().compactMap { host in store.payload(host).map { (host: host, payload: $0) } }
+    return Placements.compute(map, registrations: registrations)
+  }
+
+  func arrange(generation: String, hosts: [String], placements: [String: HostPlacement], settings: ServerSettings) throws(ServerError) {
+    try Icinga2Zone.arrange(generation: generation, hosts: hosts, placements: placements, settings: settings)
+  }
+
   func renderedServices(_ file: [UInt8]) -> [String] { Icinga2Renderer.services(in: file) }
 
   func templatesPath(_ settings: ServerSettings) -> String { settings.icinga2.templates }
@@ -31,10 +49,15 @@ public struct Icinga2Backend: GenerationBackend {
     guard access(settings.icinga2.binary, X_OK) == 0 else {
       throw ServerError("\(settings.icinga2.binary) is missing: install icinga2 (or set icinga2_binary in \(settings.configPath))")
     }
-    let link = Icinga2Zone.link(settings)
-    guard let link, FileReader.isDirectory(link) else {
-      throw ServerError("Icinga 2 does not read the generated objects (no link \(link ?? settings.icinga2.zonesDirectory + "/ZONE/auto-monitor")): run 'auto-monitor-server setup' as root")
+    guard let master = Icinga2Zone.name(settings) else {
+      throw ServerError("cannot tell Icinga 2's zone ('icinga2 variable get ZoneName' fails): set icinga2_zone in \(settings.configPath)")
     }
+    let link = settings.icinga2.zonesDirectory + "/" + master + "/" + Icinga2Zone.linkName
+    guard FileReader.symlinkTarget(link) != nil else {
+      throw ServerError("Icinga 2 does not read the generated objects (no link \(link)): run 'auto-monitor-server setup' as root")
+    }
+    // Satellite zones come and go with the administrator's zone files: their links follow.
+    try Icinga2Zone.link(settings, master: master, satellites: try Icinga2Zone.satellites(settings))
   }
 
   func validation(_ settings: ServerSettings) -> [String] {

@@ -13,12 +13,18 @@ public struct Icinga2Renderer: Sendable {
 
   public init() {}
 
-  public func render(host: String, services: [RegisteredService], overrides: Overrides = Overrides()) -> [UInt8] {
+  /// `placement` says where the checks run: on a satellite the objects move to (the file's
+  /// directory), or through `command_endpoint` (see `HostPlacement`).
+  public func render(
+    host: String, services: [RegisteredService], overrides: Overrides = Overrides(), placement: HostPlacement = .master
+  ) -> [UInt8] {
     precondition(HostName.isValid(host) && services.allSatisfy { ServiceName.isValid($0.name) })
     var text = Self.header
+    if let zone = placement.checkingZone { text += "// checked by zone " + zone + ": " + placement.reason + "\n" }
     text += "object Host " + Icinga2Literal.string(host) + " {\n"
     text += "  import \"auto-monitor-host\"\n"
     text += "  address = " + Icinga2Literal.string(host) + "\n"
+    if let endpoint = placement.commandEndpoint { text += "  command_endpoint = " + Icinga2Literal.string(endpoint) + "\n" }
     text += Self.attributes(overrides.settings(host: host, service: nil), groups: "hostgroups")
     text += "}\n"
     for service in services where !overrides.isDisabled(host: host, service: service.name) {
@@ -26,6 +32,9 @@ public struct Icinga2Renderer: Sendable {
       text += "  import \"auto-monitor-service\"\n"
       text += "  host_name = " + Icinga2Literal.string(host) + "\n"
       text += "  check_command = \"" + Icinga2CheckCommand.name + "\"\n"
+      if let endpoint = placement.endpoint(service: service.name) {
+        text += "  command_endpoint = " + Icinga2Literal.string(endpoint) + "\n"
+      }
       text += "  vars." + Icinga2CheckCommand.variable("type") + " = " + Icinga2Literal.string(service.type) + "\n"
       for (key, value) in service.params.sorted(by: { $0.key < $1.key }) where Icinga2CheckCommand.isKnown(key) {
         text += "  vars." + Icinga2CheckCommand.variable(key) + " = " + Icinga2Literal.string(value) + "\n"

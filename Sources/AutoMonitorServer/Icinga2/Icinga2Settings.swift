@@ -10,6 +10,9 @@ public struct Icinga2Settings: Sendable {
   public var zonesDirectory = "/etc/icinga2/zones.d"
   /// The zone whose endpoint checks the hosts; nil means Icinga's own `ZoneName`.
   public var zone: String?
+  /// The global zone every node has (Debian's zones.conf defines it): the templates and the
+  /// CheckCommand go there, so satellites have them too.
+  public var globalZone = "global-templates"
   public var templates = "/etc/auto-monitor-server/icinga2-templates.conf"
   public var api = "https://127.0.0.1:5665"
   /// The name in the API's certificate (Icinga's NodeName) when it is not the URL's host.

@@ -3,8 +3,8 @@ import MonitoringInfo
 
 /// The Icinga 2 side of `auto-monitor-server setup` (root): the API user the backend queries
 /// and forces checks with (its password in `icinga2_api_password_file`, readable by group
-/// nagios only), and the link through which Icinga reads the generated objects, both in the
-/// directory of the zone that checks the hosts. Icinga's own files are not edited.
+/// nagios only), in the directory of the master's zone, and the links through which Icinga reads
+/// the generated objects (`Icinga2Zone`). Icinga's own files are not edited.
 enum Icinga2Setup {
   static let permissions = ["objects/query/Host", "objects/query/Service", "actions/reschedule-check", "status/query"]
 
@@ -28,16 +28,9 @@ enum Icinga2Setup {
       try serverError { try AtomicFile.write(Array(text.utf8), to: userFile, mode: 0o640) }
     }
     chown(userFile, uid, gid)
-    // The link to the live generation, replaced in one rename when it points elsewhere.
-    let link = zone + "/" + Icinga2Zone.linkName
-    let target = settings.liveLink
-    if FileReader.symlinkTarget(link) != target {
-      let temporary = link + ".new"
-      unlink(temporary)
-      guard symlink(target, temporary) == 0, rename(temporary, link) == 0 else {
-        throw ServerError("cannot link \(link) to \(target): \(errnoText())")
-      }
-    }
+    // The links to the live generation: the master's zone, the global zone, each satellite's.
+    guard let master = Icinga2Zone.name(settings) else { throw ServerError("cannot tell Icinga 2's zone") }
+    try Icinga2Zone.link(settings, master: master, satellites: try Icinga2Zone.satellites(settings))
   }
 
   /// 32 random hex digits, made once; root:nagios 0640.

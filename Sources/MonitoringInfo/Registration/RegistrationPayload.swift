@@ -8,18 +8,25 @@ public struct RegistrationPayload: Sendable, Equatable {
 
   public var host: String
   public var services: [RegisteredService]
+  /// The address the registration came from, as sshd saw it (`SSH_CONNECTION`): the server
+  /// records it in what it stores, for the administrator's zone rules. A client never sends it,
+  /// and the receiver replaces whatever a client's payload says.
+  public var sourceAddress: String?
 
-  public init(host: String, services: [RegisteredService]) {
+  public init(host: String, services: [RegisteredService], sourceAddress: String? = nil) {
     self.host = host
     self.services = services
+    self.sourceAddress = sourceAddress
   }
 
   public var json: JSONValue {
-    .object([
+    var members: [String: JSONValue] = [
       "version": .number(Self.version),
       "host": .string(host),
       "services": .array(services.map(\.json)),
-    ])
+    ]
+    if let sourceAddress { members["source_address"] = .string(sourceAddress) }
+    return .object(members)
   }
 
   /// The payload as sent: compact, keys sorted, services in the order given.
@@ -37,7 +44,7 @@ public struct RegistrationPayload: Sendable, Equatable {
     for (index, item) in list.enumerated() {
       services.append(try RegisteredService(json: item, index: index))
     }
-    return RegistrationPayload(host: host, services: services)
+    return RegistrationPayload(host: host, services: services, sourceAddress: json["source_address"]?.stringValue)
   }
 }
 
