@@ -23,6 +23,13 @@ let usage = """
                           the backend's wiring (root; moves a layout of before 0.2.0);
                           --core: the core's directories only
     watch                 apply whenever registrations arrive (foreground; inotify)
+    satellite add ZONE --endpoint NAME --address ADDRESS [--port N]
+                  (--range ADDRESS/PREFIX | --match PATTERN)... [--master-address ADDRESS]
+                          (Icinga 2, root) a satellite zone: the hosts registering from
+                          the ranges or named like the patterns are checked by endpoint
+                          NAME (reached at ADDRESS); writes the zone file, Icinga's Endpoint
+                          and Zone, applies, and prints the commands to run on the satellite
+    satellite remove ZONE its hosts go back to the master
     avahi-service [--host-key FILE] [--port N]
                           print the Avahi service file with the real host key fingerprint
 
@@ -42,6 +49,7 @@ var configPath: String?
 var json = false
 var options: [String: String] = [:]
 var flags: Set<String> = []
+var repeated: [String: [String]] = [:]
 nonisolated(unsafe) var words: [String] = []
 var scanner = ArgumentScanner(Array(CommandLine.arguments.dropFirst()))
 while let item = scanner.next() {
@@ -52,7 +60,9 @@ while let item = scanner.next() {
     exit(0)
   case .option("--json", _): json = true
   case .option(let flag, _) where ["--retry-quarantined", "--all", "--core"].contains(flag): flags.insert(flag)
-  case .option(let option, _) where ["--config", "--key", "--host-key", "--port"].contains(option):
+  case .option(let option, _) where ["--range", "--match"].contains(option):
+    do { repeated[option, default: []].append(try scanner.value(of: option)) } catch { fail("\(error)\n\(usage)") }
+  case .option(let option, _) where ["--config", "--key", "--host-key", "--port", "--endpoint", "--address", "--master-address"].contains(option):
     let value: String
     do { value = try scanner.value(of: option) } catch { fail("\(error)\n\(usage)") }
     if option == "--config" { configPath = value } else { options[option] = value }
@@ -75,6 +85,41 @@ let administration = Administration(settings: settings)
 /// (root or automon).
 func becomeNagiosUser() {
   do { try Privileges.become(settings.nagiosUser) } catch { fail("\(error)", 1) }
+}
+
+@MainActor func satellite() -> Administration.Output {
+  let setup = SatelliteSetup(settings: settings)
+  switch (words.count, words.dropFirst().first) {
+  case (3, "remove"):
+    do { try setup.remove(words[2]) } catch { fail("\(error)", 1) }
+    becomeNagiosUser()
+    let applied = administration.apply(retryQuarantined: false, everything: true)
+    return Administration.Output(text: "removed satellite zone \(words[2]); its hosts are checked by the master again\n" + applied.text,
+      json: .object(["removed": .string(words[2]), "apply": applied.json]), status: applied.status)
+  case (3, "add"):
+    guard let endpoint = options["--endpoint"], let address = options["--address"] else {
+      fail("satellite add needs --endpoint NAME and --address ADDRESS\n\(usage)")
+    }
+    var request = SatelliteSetup.Request(zone: words[2], endpoint: endpoint, endpointAddress: address)
+    if let port = options["--port"] {
+      guard let number = Int(port), (1...65535).contains(number) else { fail("--port needs a port number, not '\(port)'") }
+      request.endpointPort = number
+    }
+    for text in repeated["--range"] ?? [] {
+      guard let range = AddressRange(text) else { fail("--range needs ADDRESS/PREFIX (198.18.1.0/24, 2001:db8::/64), not '\(text)'") }
+      request.ranges.append(range)
+    }
+    request.hostPatterns = repeated["--match"] ?? []
+    request.masterAddress = options["--master-address"]
+    let script: String
+    do { script = try setup.add(request) } catch { fail("\(error)", 1) }
+    becomeNagiosUser()
+    let applied = administration.apply(retryQuarantined: false, everything: true)
+    return Administration.Output(text: script + "\n# On this master: " + applied.text,
+      json: .object(["zone": .string(request.zone), "commands": .string(script), "apply": applied.json]), status: applied.status)
+  default:
+    fail("satellite add ZONE ... | satellite remove ZONE\n\(usage)")
+  }
 }
 
 let output: Administration.Output
@@ -101,6 +146,8 @@ case "setup":
   do { try ServerLayout.create(settings, coreOnly: flags.contains("--core")) } catch { fail("\(error)", 1) }
   output = Administration.Output(text: "state directory \(settings.stateDirectory) ready\n",
     json: .object(["state_dir": .string(settings.stateDirectory)]))
+case "satellite":
+  output = satellite()
 case "avahi-service":
   noArguments()
   let port = Int(options["--port"] ?? "22") ?? 22

@@ -26,12 +26,24 @@ public struct Administration {
   var bindings: KeyBindings { KeyBindings(settings: settings) }
   var pending: PendingRequests { PendingRequests(settings: settings) }
 
+  /// Which zone checks each host (Icinga 2; nil for Nagios, which has no zones). A host
+  /// missing from a non-nil result is the master's.
+  func placements() -> [String: HostPlacement]? {
+    guard settings.backend == .icinga2 else { return nil }
+    guard let map = try? Icinga2Zone.satellites(settings), !map.isEmpty else { return [:] }
+    let registrations = store.hosts().compactMap { host in store.payload(host).map { (host: host, payload: $0) } }
+    return Placements.compute(map, registrations: registrations)
+  }
+
+  static func zoneName(_ placement: HostPlacement) -> String { placement.checkingZone ?? "master" }
+
   public func list() -> Output {
     let now = Int(time(nil))
     let quarantined = ApplyStatus.load(settings)?["quarantined"]?.objectValue ?? [:]
     var rows: [JSONValue] = []
     var text = ""
     let hosts = Set(store.hosts()).union(bindings.hosts()).sorted()
+    let placements = placements()
     for host in hosts {
       let services = store.payload(host)?.services.map(\.name) ?? []
       let modified = store.modified(host)
@@ -41,6 +53,8 @@ public struct Administration {
         "enrolled": .bool(bindings.key(of: host) != nil), "quarantined": .bool(quarantined[host] != nil),
       ]
       row["last_registration"] = modified.map { .number($0) } ?? .null
+      let zone = placements.map { Self.zoneName($0[host] ?? .master) }
+      if let zone { row["zone"] = .string(zone) }
       rows.append(.object(row))
       var flags: [String] = []
       if stale { flags.append("stale") }
@@ -49,6 +63,7 @@ public struct Administration {
       if let modified {
         text += "\(host)  \(services.count) service(s): \(services.joined(separator: " "))"
         text += "  last registration: \(SystemClock.readable(modified))"
+        if let zone { text += "  zone: \(zone)" }
       } else {
         text += "\(host)  enrolled, nothing registered yet"
       }
@@ -75,6 +90,12 @@ public struct Administration {
     var text = "host: \(host)\n"
     text += "key: \(key.map { "\($0.type) \($0.fingerprint)" } ?? "none")\n"
     text += "last registration: \(store.modified(host).map(SystemClock.readable) ?? "never")\n"
+    if let address = payload?.sourceAddress { text += "registered from: \(address)\n" }
+    let placement = payload == nil ? nil : placements().map { $0[host] ?? .master }
+    if let placement {
+      text += "zone: \(Self.zoneName(placement)) (\(placement.reason))\n"
+      if let endpoint = placement.commandEndpoint { text += "objects in the master zone; checks run on endpoint \(endpoint)\n" }
+    }
     if let reason { text += "quarantined: \(reason)\n" }
     for request in requests { text += "pending key: \(request.key.type) \(request.key.fingerprint)\n" }
     let states = payload == nil ? [] : backend.serviceStates(host: host, settings: settings)
@@ -83,6 +104,10 @@ public struct Administration {
       let state = states.first { $0.name == service.name }
       text += "service \(service.name): type \(service.type), from \(service.source); \(Self.describe(state))\n"
       var member = service.json.objectValue ?? [:]
+      if let placement, placement.checkingZone != nil || !placement.masterServices.isEmpty {
+        text += "    runs on: \(placement.runsOn(service: service.name))\n"
+        member["runs_on"] = .string(placement.masterServices.contains(service.name) ? "master" : Self.zoneName(placement))
+      }
       member["state"] = state.map { .string($0.state?.name ?? "PENDING") } ?? .null
       if let state { member["output"] = .string(state.output) }
       member["last_check"] = state?.lastCheck.map { .number($0) } ?? .null
@@ -99,6 +124,11 @@ public struct Administration {
     ]
     json["key"] = key.map { .object(["type": .string($0.type), "fingerprint": .string($0.fingerprint)]) } ?? .null
     json["quarantined"] = reason.map { .string($0) } ?? .null
+    json["registered_from"] = payload?.sourceAddress.map { .string($0) } ?? .null
+    if let placement {
+      json["zone"] = .string(Self.zoneName(placement))
+      json["zone_reason"] = .string(placement.reason)
+    }
     return Output(text: text, json: .object(json))
   }
 
