@@ -20,7 +20,7 @@ public struct Icinga2Renderer: Sendable {
   ) -> [UInt8] {
     precondition(HostName.isValid(host) && services.allSatisfy { ServiceName.isValid($0.name) })
     var text = Self.header
-    if let zone = placement.checkingZone { text += "// checked by zone " + zone + ": " + placement.reason + "\n" }
+    if let zone = placement.checkingZone { text += "# checked by zone " + zone + ": " + placement.reason + "\n" }
     text += "object Host " + Icinga2Literal.string(host) + " {\n"
     text += "  import \"auto-monitor-host\"\n"
     text += "  address = " + Icinga2Literal.string(host) + "\n"

@@ -23,6 +23,16 @@ public struct HostPlacement: Sendable, Equatable {
   /// Why, in a few words (`auto-monitor-server show`).
   public var reason: String
 
+  public init(
+    objectZone: String?, checkingZone: String?, commandEndpoint: String? = nil, masterServices: Set<String> = [], reason: String
+  ) {
+    self.objectZone = objectZone
+    self.checkingZone = checkingZone
+    self.commandEndpoint = commandEndpoint
+    self.masterServices = masterServices
+    self.reason = reason
+  }
+
   public static let master = HostPlacement(objectZone: nil, checkingZone: nil, reason: "no satellite zone matches")
 
   /// What changes the rendered file: part of the generation's manifest (no white space).

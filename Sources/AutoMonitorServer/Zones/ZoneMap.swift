@@ -17,6 +17,11 @@ public struct ZoneMap: Sendable {
     public var name: String
     public var host: String?
     public var port: Int?
+    public init(name: String, host: String? = nil, port: Int? = nil) {
+      self.name = name
+      self.host = host
+      self.port = port
+    }
   }
 
   public struct Zone: Sendable {
@@ -25,6 +30,13 @@ public struct ZoneMap: Sendable {
     public var endpoints: [Endpoint]
     public var ranges: [AddressRange]
     public var hostPatterns: [String]
+    public init(name: String, path: String, endpoints: [Endpoint], ranges: [AddressRange], hostPatterns: [String]) {
+      self.name = name
+      self.path = path
+      self.endpoints = endpoints
+      self.ranges = ranges
+      self.hostPatterns = hostPatterns
+    }
   }
 
   /// Why a host is in a zone, for `show`.
