@@ -25,12 +25,15 @@ public struct ServiceState: Sendable, Equatable {
   public var state: Status?
   public var output: String
   public var lastCheck: Int?
+  /// The node that ran the last check (Icinga 2's `check_source`: the master or a satellite).
+  public var checkedBy: String?
 
-  public init(name: String, state: Status?, output: String, lastCheck: Int?) {
+  public init(name: String, state: Status?, output: String, lastCheck: Int?, checkedBy: String? = nil) {
     self.name = name
     self.state = state
     self.output = output
     self.lastCheck = lastCheck
+    self.checkedBy = checkedBy
   }
 }
 

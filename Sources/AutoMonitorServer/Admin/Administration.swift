@@ -111,6 +111,7 @@ public struct Administration {
       member["state"] = state.map { .string($0.state?.name ?? "PENDING") } ?? .null
       if let state { member["output"] = .string(state.output) }
       member["last_check"] = state?.lastCheck.map { .number($0) } ?? .null
+      if let by = state?.checkedBy { member["checked_by"] = .string(by) }
       // Passwords are hidden in both forms: what show prints ends up in tickets and chats.
       let shown = service.params.map { name, value in
         (name, name.contains("password") || name.contains("secret") ? "(hidden)" : value)
@@ -257,7 +258,8 @@ public struct Administration {
   static func describe(_ state: ServiceState?) -> String {
     guard let state else { return "not in the monitoring system yet" }
     guard let status = state.state else { return "not checked yet" }
-    return "\(status.name) (checked \(state.lastCheck.map(SystemClock.readable) ?? "?")): \(state.output)"
+    let by = state.checkedBy.map { " by \($0)" } ?? ""
+    return "\(status.name) (checked \(state.lastCheck.map(SystemClock.readable) ?? "?")\(by)): \(state.output)"
   }
 
   func invalid(_ host: String) -> Output { failure("'\(host)' is not a valid host name", status: 64) }

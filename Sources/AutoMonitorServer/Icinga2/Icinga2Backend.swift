@@ -182,7 +182,7 @@ public struct Icinga2Backend: GenerationBackend {
       let state = checked ? (attrs["state"]?.scalarText).flatMap { Double($0) }.flatMap { ServiceState.Status(rawValue: Int($0)) } : nil
       let lastCheck = (attrs["last_check"]?.scalarText).flatMap { Double($0) }.map { Int($0) }
       states.append(ServiceState(name: name, state: state, output: checked ? result?["output"]?.stringValue ?? "" : "",
-        lastCheck: checked && (lastCheck ?? 0) > 0 ? lastCheck : nil))
+        lastCheck: checked && (lastCheck ?? 0) > 0 ? lastCheck : nil, checkedBy: checked ? result?["check_source"]?.stringValue : nil))
     }
     return states.sorted { $0.name < $1.name }
   }
