@@ -193,6 +193,7 @@ public struct SatelliteSetup {
     var text = """
       # Satellite zone '\(request.zone)' is ready on this master (\(node)). Run this on \(name), as root:
       apt-get install icinga2 auto-monitor-plugins
+      install -d -o nagios -g nagios -m 0700 \(certificates)
       icinga2 pki new-cert --cn \(name) --key \(certificates)/\(name).key --cert \(certificates)/\(name).crt
       icinga2 pki save-cert --trustedcert \(certificates)/trusted-parent.crt --host \(address) --port \(port)
 
