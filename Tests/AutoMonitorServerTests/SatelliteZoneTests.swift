@@ -33,6 +33,7 @@ struct SatelliteZoneTests {
 
   @Test func objectsInTheSatelliteZoneAreCheckedThere() throws {
     let directory = try temporaryDirectory("mi-icinga2-pair")
+    defer { try? FileManager.default.removeItem(at: directory) }
     let plugins = directory.path + "/plugins", out = directory.path + "/out"
     try PrivateIcinga2Tests.installFakePlugin(in: plugins, output: out)
     let pair = try PrivateIcinga2Satellite(directory: directory.appendingPathComponent("pair"), pluginDir: plugins)
