@@ -6,7 +6,7 @@ import Foundation
 
 /// A private Icinga 2 (2.13) for tests: its own `icinga2.conf`, `constants.conf` and
 /// `zones.conf` (one Endpoint `nodeName`, the zone `master`, the global zone
-/// `global-templates`), every directory Icinga writes to (data, log, cache, spool, run) moved
+/// `global-templates`; `writeZones` replaces it for a cluster), every directory Icinga writes to (data, log, cache, spool, run) moved
 /// into a temporary directory by `--define Configuration.*=...`, the REST API on 127.0.0.1 at a
 /// free port with its own CA and certificate, an ApiUser with a random password, the checker and
 /// no notifications. The directory becomes user `nagios`'s, which the daemon drops to: nothing
@@ -16,12 +16,19 @@ import Foundation
 /// Runs as a child in the foreground (`icinga2 daemon` without `-d`), its console log in
 /// `consoleLog`, stopped by its PID. The PID file holds the umbrella process, which stays the
 /// same across reloads; each reload starts a new worker (`workerStatus()`).
+///
+/// A satellite of another instance (see `PrivateIcinga2Satellite`) takes that instance as its
+/// `issuer` (its certificate is signed by the issuer's CA, so the two trust each other), its own
+/// `zone`, and `acceptsConfig`: then it accepts config and commands from its parent and has no
+/// `zones.d` directories of its own (a local copy of a zone would shadow the synced one).
 public final class PrivateIcinga2: @unchecked Sendable {
   public let directory: URL
   public let binary: String
   public let port: Int
   public let nodeName: String
-  public let zone = "master"
+  public let zone: String
+  /// `accept_config` and `accept_commands` of the ApiListener: a satellite's.
+  public let acceptsConfig: Bool
   public let globalZone = "global-templates"
   public let pluginDir: String
   public let apiUser = "test"
@@ -49,6 +56,9 @@ public final class PrivateIcinga2: @unchecked Sendable {
   public var apiURL: String { "https://127.0.0.1:\(port)" }
   /// The CA that signed the API's certificate: verifies the API's TLS (for 127.0.0.1 and nodeName).
   public var caFile: String { dataDirectory + "/certs/ca.crt" }
+  /// The CA's key (root's, 0600), kept to sign the certificates of satellites; absent on an
+  /// instance whose certificate another one's CA signed.
+  var caKeyFile: String { directory.path + "/ca.key" }
   /// `apiPassword` alone on one line, readable by root and nagios.
   public var apiPasswordFile: String { directory.path + "/api-password" }
   private var curlConfig: String { directory.path + "/curl.conf" }
@@ -70,25 +80,27 @@ public final class PrivateIcinga2: @unchecked Sendable {
   public var validateCommand: [String] { [binary] + daemonArguments + ["-C"] }
 
   /// `directory` (default: a new one in /tmp) must exist or be creatable; it and everything
-  /// below become nagios's. `nodeName` is the Endpoint and the certificate's CN.
+  /// below become nagios's. `nodeName` is the Endpoint and the certificate's CN. Without an
+  /// `issuer` the instance makes its own CA; with one, the issuer's CA signs its certificate.
   public init(
     directory: URL? = nil, pluginDir: String = "/usr/lib/nagios/plugins", nodeName: String = "icinga-test.localdomain",
-    binary: String = "/usr/sbin/icinga2"
+    zone: String = "master", acceptsConfig: Bool = false, issuer: PrivateIcinga2? = nil, binary: String = "/usr/sbin/icinga2"
   ) throws {
     self.directory = try directory ?? temporaryDirectory("mi-icinga2")
     self.binary = binary
     self.pluginDir = pluginDir
     self.nodeName = nodeName
+    self.zone = zone
+    self.acceptsConfig = acceptsConfig
     port = allocatePort()
     apiPassword = Self.randomHex(bytes: 16)
     let fm = FileManager.default
-    for path in [
-      zoneDirectory, globalZoneDirectory, dataDirectory + "/certs", logDirectory, cacheDirectory, spoolDirectory, runDirectory,
-    ] {
+    let zoneDirectories = acceptsConfig ? [zonesDirectory] : [zoneDirectory, globalZoneDirectory]
+    for path in zoneDirectories + [dataDirectory + "/certs", logDirectory, cacheDirectory, spoolDirectory, runDirectory] {
       try fm.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     chmod(self.directory.path, 0o755)
-    try makeCertificates()
+    try makeCertificates(issuer: issuer)
     try writeConfig()
     try (apiPassword + "\n").write(toFile: apiPasswordFile, atomically: true, encoding: .utf8)
     // curl reads the credentials from a file: the password stays out of ps.
@@ -98,6 +110,10 @@ public final class PrivateIcinga2: @unchecked Sendable {
     _ = try runProgram("chmod", ["-R", "u+rwX,go+rX", self.directory.path])
     for path in [apiPasswordFile, dataDirectory + "/certs/\(nodeName).key"] { chmod(path, 0o640) }
     _ = try runProgram("chown", ["root:root", curlConfig])
+    if fm.fileExists(atPath: caKeyFile) {
+      _ = try runProgram("chown", ["root:root", caKeyFile])
+      chmod(caKeyFile, 0o600)
+    }
   }
 
   static func randomHex(bytes: Int) -> String {
@@ -105,27 +121,34 @@ public final class PrivateIcinga2: @unchecked Sendable {
     return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
   }
 
-  /// A CA and the node's certificate (P-256 keys: `icinga2 pki new-ca`/`new-cert` make 4096-bit
-  /// RSA keys and take over ten seconds), where ApiListener looks for them: DataDir/certs/.
-  private func makeCertificates() throws {
+  /// A CA (or the issuer's) and the node's certificate (P-256 keys: `icinga2 pki
+  /// new-ca`/`new-cert` make 4096-bit RSA keys and take over ten seconds; a ticket-based
+  /// `pki request` would be slower still), where ApiListener looks for them: DataDir/certs/.
+  private func makeCertificates(issuer: PrivateIcinga2?) throws {
     let certs = dataDirectory + "/certs"
     let scratch = try temporaryDirectory("mi-icinga2-ca")
     defer { try? FileManager.default.removeItem(at: scratch) }
-    let caKey = scratch.path + "/ca.key", csr = scratch.path + "/node.csr", ext = scratch.path + "/ext.cnf"
+    let caKey = issuer?.caKeyFile ?? caKeyFile, csr = scratch.path + "/node.csr", ext = scratch.path + "/ext.cnf"
     try "subjectAltName=DNS:\(nodeName),IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth,clientAuth\n"
       .write(toFile: ext, atomically: true, encoding: .utf8)
-    let steps: [[String]] = [
-      [
+    var steps: [[String]] = []
+    if let issuer {
+      guard FileManager.default.fileExists(atPath: issuer.caKeyFile) else { throw TestFailure("\(issuer.nodeName) keeps no CA key") }
+      try FileManager.default.copyItem(atPath: issuer.caFile, toPath: caFile)
+    } else {
+      steps.append([
         "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", caKey, "-out",
         caFile, "-days", "3650", "-subj", "/CN=Private Icinga CA", "-addext", "basicConstraints=critical,CA:TRUE",
-      ],
+      ])
+    }
+    steps += [
       [
         "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
         "\(certs)/\(nodeName).key", "-out", csr, "-subj", "/CN=\(nodeName)",
       ],
       [
-        "x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", caKey, "-CAcreateserial", "-out", "\(certs)/\(nodeName).crt",
-        "-days", "3650", "-extfile", ext,
+        "x509", "-req", "-in", csr, "-CA", caFile, "-CAkey", caKey, "-CAserial", scratch.path + "/ca.srl", "-CAcreateserial",
+        "-out", "\(certs)/\(nodeName).crt", "-days", "3650", "-extfile", ext,
       ],
     ]
     for step in steps {
@@ -143,12 +166,12 @@ public final class PrivateIcinga2: @unchecked Sendable {
       const TicketSalt = ""
 
       """.write(toFile: configDirectory + "/constants.conf", atomically: true, encoding: .utf8)
-    try """
+    try writeZones("""
       object Endpoint NodeName { }
       object Zone \(quoted(zone)) { endpoints = [ NodeName ] }
       object Zone \(quoted(globalZone)) { global = true }
 
-      """.write(toFile: configDirectory + "/zones.conf", atomically: true, encoding: .utf8)
+      """)
     try """
       // A private test instance (PrivateIcinga2): no features-enabled, no conf.d.
       include "constants.conf"
@@ -164,8 +187,8 @@ public final class PrivateIcinga2: @unchecked Sendable {
       object ApiListener "api" {
         bind_host = "127.0.0.1"
         bind_port = \(port)
-        accept_config = false
-        accept_commands = false
+        accept_config = \(acceptsConfig)
+        accept_commands = \(acceptsConfig)
         ticket_salt = TicketSalt
       }
 
@@ -184,6 +207,14 @@ public final class PrivateIcinga2: @unchecked Sendable {
       }
 
       """.write(toFile: configFile, atomically: true, encoding: .utf8)
+  }
+
+  /// Replaces `zones.conf` (Endpoints and Zones; read at the next start or reload).
+  public func writeZones(_ text: String) throws {
+    let path = configDirectory + "/zones.conf"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    chmod(path, 0o644)
+    _ = try runProgram("chown", ["nagios:nagios", path])
   }
 
   /// A DSL string literal for `text` (backslash, quote and control bytes escaped; `$` is left
@@ -334,6 +365,8 @@ public final class PrivateIcinga2: @unchecked Sendable {
     public var output: String?
     /// Seconds since the epoch, nil before the first check.
     public var lastCheck: Double?
+    /// The endpoint that ran the check (`last_check_result.check_source`), nil before the first.
+    public var checkSource: String? = nil
   }
 
   /// The services of `host` as the API has them (empty when the host has none or is unknown).
@@ -351,7 +384,7 @@ public final class PrivateIcinga2: @unchecked Sendable {
       let lastCheck = (attrs["last_check"] as? NSNumber)?.doubleValue
       return ServiceState(
         name: name, state: (attrs["state"] as? NSNumber)?.intValue ?? 3, output: result?["output"] as? String,
-        lastCheck: lastCheck.flatMap { $0 > 0 ? $0 : nil })
+        lastCheck: lastCheck.flatMap { $0 > 0 ? $0 : nil }, checkSource: result?["check_source"] as? String)
     }.sorted { $0.name < $1.name }
   }
 
