@@ -113,7 +113,7 @@ struct GenerationApply {
         }
         let reload = backend.reload(settings)
         outcome.reloads += reload.reloaded ? 1 : 0
-        if reload.reloaded { backend.forceChecks(everything ? Set(files.keys).union(reused).sorted() : added, settings: settings) }
+        if reload.reloaded { backend.forceChecks(everything ? Set(files.keys).union(reused).sorted() : added, settings: settings, placements: placements) }
         outcome.message = "applied \(generation.split(separator: "/").last!): \(files.count + reused.count) host(s), \(changed.count) changed; " + reload.message
         removeOldGenerations(keep: [generation, current].compactMap { $0 })
         return outcome
@@ -262,12 +262,7 @@ struct GenerationApply {
     return path
   }
 
-  func writePlain(_ bytes: [UInt8], to path: String) throws(ServerError) {
-    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o640)
-    guard fd >= 0 else { throw ServerError("cannot create \(path): \(errnoText())") }
-    defer { close(fd) }
-    if let error = FileWriter.writeAll(bytes, to: fd) { throw ServerError("cannot write \(path): \(String(cString: strerror(error)))") }
-  }
+  func writePlain(_ bytes: [UInt8], to path: String) throws(ServerError) { try GenerationFile.write(bytes, to: path) }
 
   /// Points `live` at `directory` in one rename.
   func flip(to directory: String) throws(ServerError) {

@@ -20,7 +20,7 @@ protocol GenerationBackend: MonitoringBackend {
   func errorLines(_ output: String) -> String
   func reload(_ settings: ServerSettings) -> (reloaded: Bool, message: String)
   /// First checks now for these hosts' services, instead of after the scheduler's spread.
-  func forceChecks(_ hosts: [String], settings: ServerSettings)
+  func forceChecks(_ hosts: [String], settings: ServerSettings, placements: [String: HostPlacement])
   /// Service names in a rendered host file (to find hosts that gained services).
   func renderedServices(_ file: [UInt8]) -> [String]
   /// Where each host's objects live and run (satellite zones); empty: all on this server.

@@ -154,18 +154,34 @@ public struct Icinga2Backend: GenerationBackend {
   }
 
   /// `reschedule-check` with `force` for every service of these hosts, in batches (one filter
-  /// each, the host names as a filter variable, so no name is parsed as DSL).
-  func forceChecks(_ hosts: [String], settings: ServerSettings) {
+  /// each, the host names as a filter variable, so no name is parsed as DSL). Hosts whose
+  /// objects live in a satellite zone are rescheduled on the satellite itself: it ignores a
+  /// next-check time the master sends during its first minute after a (config sync) restart.
+  func forceChecks(_ hosts: [String], settings: ServerSettings, placements: [String: HostPlacement]) {
+    var local: [String] = []
+    var remote: [String: [String]] = [:]
+    for host in hosts {
+      if let zone = placements[host]?.objectZone { remote[zone, default: []].append(host) } else { local.append(host) }
+    }
     let api = Icinga2API(settings: settings.icinga2)
     var start = 0
-    while start < hosts.count {
-      let batch = Array(hosts[start..<min(hosts.count, start + 500)])
+    while start < local.count {
+      let batch = Array(local[start..<min(local.count, start + 500)])
       start += batch.count
-      _ = try? api.post("/v1/actions/reschedule-check", .object([
-        "type": .string("Service"), "filter": .string("host.name in hosts"),
-        "filter_vars": .object(["hosts": .array(batch.map { .string($0) })]), "force": .bool(true),
-      ]))
+      _ = try? api.post("/v1/actions/reschedule-check", Self.reschedule(batch))
     }
+    guard !remote.isEmpty, let map = try? Icinga2Zone.satellites(settings) else { return }
+    for (zone, hosts) in remote.sorted(by: { $0.key < $1.key }) {
+      guard let endpoint = map.zone(named: zone)?.endpoints.first else { continue }
+      SatelliteFirstChecks(settings: settings, zone: zone, endpoint: endpoint).run(hosts)
+    }
+  }
+
+  static func reschedule(_ hosts: [String]) -> JSONValue {
+    .object([
+      "type": .string("Service"), "filter": .string("host.name in hosts"),
+      "filter_vars": .object(["hosts": .array(hosts.map { .string($0) })]), "force": .bool(true),
+    ])
   }
 
   public func serviceStates(host: String, settings: ServerSettings) -> [ServiceState] {

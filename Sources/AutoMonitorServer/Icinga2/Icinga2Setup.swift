@@ -18,11 +18,7 @@ enum Icinga2Setup {
       throw ServerError("cannot create \(zone): \(errnoText())")
     }
     let password = try ensurePassword(settings, group: gid)
-    var text = Icinga2Renderer.header
-    text += "object ApiUser " + Icinga2Literal.string(settings.icinga2.apiUser) + " {\n"
-    text += "  password = " + Icinga2Literal.string(password) + "\n"
-    text += "  permissions = [ " + permissions.map { Icinga2Literal.string($0) }.joined(separator: ", ") + " ]\n"
-    text += "}\n"
+    let text = Icinga2Renderer.header + apiUser(settings.icinga2.apiUser, password: password)
     let userFile = zone + "/" + Icinga2Zone.apiUserFile
     if (try? FileReader.read(userFile, limit: 65536)) != Array(text.utf8) {
       try serverError { try AtomicFile.write(Array(text.utf8), to: userFile, mode: 0o640) }
@@ -31,6 +27,21 @@ enum Icinga2Setup {
     // The links to the live generation: the master's zone, the global zone, each satellite's.
     guard let master = Icinga2Zone.name(settings) else { throw ServerError("cannot tell Icinga 2's zone") }
     try Icinga2Zone.link(settings, master: master, satellites: try Icinga2Zone.satellites(settings))
+  }
+
+  static func apiUser(_ name: String, password: String) -> String {
+    var text = "object ApiUser " + Icinga2Literal.string(name) + " {\n"
+    text += "  password = " + Icinga2Literal.string(password) + "\n"
+    text += "  permissions = [ " + permissions.map { Icinga2Literal.string($0) }.joined(separator: ", ") + " ]\n"
+    return text + "}\n"
+  }
+
+  /// The password `setup` made (the apply reads it as user nagios).
+  static func existingPassword(_ settings: ServerSettings) throws(ServerError) -> String {
+    guard let bytes = try? FileReader.read(settings.icinga2.apiPasswordFile, limit: 4096) else {
+      throw ServerError("cannot read \(settings.icinga2.apiPasswordFile): run 'auto-monitor-server setup' as root")
+    }
+    return String(decoding: bytes.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
   }
 
   /// 32 random hex digits, made once; root:nagios 0640.

@@ -16,6 +16,9 @@ enum Icinga2Zone {
   static let linkName = "auto-monitor"
   static let apiUserFile = "auto-monitor-api-user.conf"
 
+  /// The API user a satellite of `zone` knows (defined in the zone's objects).
+  static func satelliteAPIUser(_ settings: ServerSettings, zone: String) -> String { settings.icinga2.apiUser + "-" + zone }
+
   /// The master zone: the setting, or what Icinga says its ZoneName is.
   static func name(_ settings: ServerSettings) -> String? {
     settings.icinga2.zone ?? variable("ZoneName", settings.icinga2)
@@ -99,9 +102,17 @@ enum Icinga2Zone {
     try put("../templates/" + Icinga2Backend.checkCommandFile, generation + "/global/" + Icinga2Backend.checkCommandFile)
     try make(generation + "/zones")
     let zones = Set([master] + (try satellites(settings)).zones.map(\.name))
+    let password = try Icinga2Setup.existingPassword(settings)
     for zone in zones {
       try make(generation + "/zones/" + zone)
       try make(generation + "/zones/" + zone + "/hosts")
+      // Never an empty zone: when a zone's last file goes, the master keeps syncing its old copy.
+      var text = Icinga2Renderer.header + "# The objects of zone \(zone): hosts/*.conf.\n"
+      if zone != master {
+        // The satellite's own API user, so the master can ask it for first checks.
+        text += Icinga2Setup.apiUser(satelliteAPIUser(settings, zone: zone), password: password)
+      }
+      try GenerationFile.write(Array(text.utf8), to: generation + "/zones/" + zone + "/zone.conf")
     }
     for host in hosts {
       let zone = placements[host]?.objectZone ?? master

@@ -109,7 +109,7 @@ public struct NagiosBackend: GenerationBackend {
 
   /// `SCHEDULE_FORCED_HOST_SVC_CHECKS` for hosts that gained services: their first results
   /// arrive in seconds instead of after Nagios' initial spread of several minutes.
-  func forceChecks(_ hosts: [String], settings: ServerSettings) {
+  func forceChecks(_ hosts: [String], settings: ServerSettings, placements: [String: HostPlacement]) {
     guard !hosts.isEmpty, let main = try? NagiosMainConfig.load(settings.nagiosConfig) else { return }
     let fd = open(main.commandFile, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { return }

@@ -1,0 +1,46 @@
+import Glibc
+import MonitoringInfo
+
+/// First checks of new hosts in a satellite zone, asked of the satellite's own API. After the
+/// master's reload the satellite receives the zone's objects, validates them and restarts
+/// (seconds); it then ignores next-check times from the master for a minute and would run a
+/// new service's first check at a random time within it. So this asks the satellite directly,
+/// every quarter second, until each host has results or `limit` seconds passed. The satellite
+/// knows the API user `auto-monitor-ZONE` because the zone's generated objects define it.
+struct SatelliteFirstChecks {
+  let settings: ServerSettings
+  let zone: String
+  let endpoint: ZoneMap.Endpoint
+  var limit: Double = 20
+
+  var api: Icinga2API {
+    var icinga = settings.icinga2
+    icinga.api = "https://\(endpoint.host ?? endpoint.name):\(endpoint.port ?? 5665)"
+    icinga.apiServerName = endpoint.name
+    icinga.apiUser = Icinga2Zone.satelliteAPIUser(settings, zone: zone)
+    return Icinga2API(settings: icinga)
+  }
+
+  func run(_ hosts: [String]) {
+    let api = self.api
+    let deadline = SystemClock.monotonic() + limit
+    var waiting = Set(hosts)
+    while !waiting.isEmpty && SystemClock.monotonic() < deadline {
+      let batch = waiting.sorted()
+      _ = try? api.request("/v1/actions/reschedule-check", body: Icinga2Backend.reschedule(batch), override: nil, timeout: 3)
+      usleep(250_000)
+      let reply = try? api.request("/v1/objects/services", body: .object([
+        "filter": .string("host.name in hosts"), "filter_vars": .object(["hosts": .array(batch.map { .string($0) })]),
+        "attrs": .array([.string("host_name"), .string("last_check_result")]),
+      ]), override: "GET", timeout: 3)
+      var unchecked: Set<String> = []
+      var seen: Set<String> = []
+      for item in reply?["results"]?.arrayValue ?? [] {
+        guard let host = item["attrs"]?["host_name"]?.stringValue else { continue }
+        seen.insert(host)
+        if item["attrs"]?["last_check_result"] == nil || item["attrs"]?["last_check_result"] == .null { unchecked.insert(host) }
+      }
+      waiting = waiting.filter { !seen.contains($0) || unchecked.contains($0) }
+    }
+  }
+}
