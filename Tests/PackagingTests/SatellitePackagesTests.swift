@@ -73,7 +73,11 @@ import TestKit
     }
 
     let farShown = try master.run(checkedOK(far.name))
-    #expect(farShown.hasPrefix("yes"), "\(farShown)\n\(master.diagnostics(client: far))")
+    let icingaLogs = {
+      let tail = "tail -n 40 /var/log/icinga2/icinga2.log 2>&1; ls -lR /var/lib/icinga2/api/zones 2>&1 | head -40"
+      return "satellite:\n" + ((try? satellite.run(tail)) ?? "") + "\nmaster:\n" + ((try? master.run(tail)) ?? "")
+    }
+    #expect(farShown.hasPrefix("yes"), "\(farShown)\n\(master.diagnostics(client: far))\n\(icingaLogs())")
     #expect(farShown.contains("\"checked_by\":\"\(satellite.name)\""), "\(farShown)")
     #expect(try master.run("auto-monitor-server show \(far.name)").contains("zone: dmz (registered from 198.18.9.2, in 198.18.9.0/24)"))
     let nearShown = try master.run(checkedOK(near.name))

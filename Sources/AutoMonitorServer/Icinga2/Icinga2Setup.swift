@@ -29,10 +29,10 @@ enum Icinga2Setup {
     try Icinga2Zone.link(settings, master: master, satellites: try Icinga2Zone.satellites(settings))
   }
 
-  static func apiUser(_ name: String, password: String) -> String {
+  static func apiUser(_ name: String, password: String, extra: [String] = []) -> String {
     var text = "object ApiUser " + Icinga2Literal.string(name) + " {\n"
     text += "  password = " + Icinga2Literal.string(password) + "\n"
-    text += "  permissions = [ " + permissions.map { Icinga2Literal.string($0) }.joined(separator: ", ") + " ]\n"
+    text += "  permissions = [ " + (permissions + extra).map { Icinga2Literal.string($0) }.joined(separator: ", ") + " ]\n"
     return text + "}\n"
   }
 

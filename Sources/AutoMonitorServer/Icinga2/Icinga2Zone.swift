@@ -109,8 +109,9 @@ enum Icinga2Zone {
       // Never an empty zone: when a zone's last file goes, the master keeps syncing its old copy.
       var text = Icinga2Renderer.header + "# The objects of zone \(zone): hosts/*.conf.\n"
       if zone != master {
-        // The satellite's own API user, so the master can ask it for first checks.
-        text += Icinga2Setup.apiUser(satelliteAPIUser(settings, zone: zone), password: password)
+        // The satellite's own API user, so the master can ask it for first checks (and for a
+        // restart when it missed one, see SatelliteFirstChecks).
+        text += Icinga2Setup.apiUser(satelliteAPIUser(settings, zone: zone), password: password, extra: ["actions/restart-process"])
       }
       try GenerationFile.write(Array(text.utf8), to: generation + "/zones/" + zone + "/zone.conf")
     }

@@ -7,11 +7,17 @@ import MonitoringInfo
 /// new service's first check at a random time within it. So this asks the satellite directly,
 /// every quarter second, until each host has results or `limit` seconds passed. The satellite
 /// knows the API user `auto-monitor-ZONE` because the zone's generated objects define it.
+///
+/// A satellite that receives two config updates within a few seconds restarts for the first
+/// and may miss the second: it keeps running the older objects although the newer ones are
+/// stored (Icinga 2.13, seen on throw-away hosts). When the hosts are still unknown to it after
+/// `restartAfter` seconds, it is asked once to restart (`restart-process`), which loads them.
 struct SatelliteFirstChecks {
   let settings: ServerSettings
   let zone: String
   let endpoint: ZoneMap.Endpoint
   var limit: Double = 20
+  var restartAfter: Double = 8
 
   var api: Icinga2API {
     var icinga = settings.icinga2
@@ -23,9 +29,10 @@ struct SatelliteFirstChecks {
 
   func run(_ hosts: [String]) {
     let api = self.api
-    let deadline = SystemClock.monotonic() + limit
+    let start = SystemClock.monotonic()
     var waiting = Set(hosts)
-    while !waiting.isEmpty && SystemClock.monotonic() < deadline {
+    var restarted = false
+    while !waiting.isEmpty && SystemClock.monotonic() < start + limit {
       let batch = waiting.sorted()
       _ = try? api.request("/v1/actions/reschedule-check", body: Icinga2Backend.reschedule(batch), override: nil, timeout: 3)
       usleep(250_000)
@@ -41,6 +48,10 @@ struct SatelliteFirstChecks {
         if item["attrs"]?["last_check_result"] == nil || item["attrs"]?["last_check_result"] == .null { unchecked.insert(host) }
       }
       waiting = waiting.filter { !seen.contains($0) || unchecked.contains($0) }
+      if !restarted, reply != nil, !waiting.isDisjoint(with: Set(hosts).subtracting(seen)), SystemClock.monotonic() > start + restartAfter {
+        restarted = true
+        _ = try? api.request("/v1/actions/restart-process", body: .object([:]), override: nil, timeout: 3)
+      }
     }
   }
 }
