@@ -39,6 +39,7 @@ bench: release
 	bench/client
 	bench/client-e2e
 	bench/server
+	bench/herd
 
 clean:
 	rm -rf .build bench/out

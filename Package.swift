@@ -60,6 +60,8 @@ let package = Package(
     .executableTarget(name: "client-e2e-driver", dependencies: ["TestKit"], path: "bench/client-e2e-driver"),
     // bench/server-icinga2's driver: the Icinga 2 backend at 10,000 hosts, over the test kit.
     .executableTarget(name: "server-icinga2-driver", dependencies: ["TestKit"], path: "bench/server-icinga2-driver"),
+    // bench/herd's driver: 1,000 clients registering at once through a private sshd.
+    .executableTarget(name: "herd-driver", dependencies: ["TestKit", "SSHKeys", "MonitoringInfo"], path: "bench/herd-driver"),
     // The registration server: store, enrollment, apply, the Nagios 4 and Icinga 2 backends. No Foundation:
     // the receiver runs once per registration.
     .target(name: "AutoMonitorServer", dependencies: ["MonitoringInfo", "SSHKeys", "SystemLayer"]),

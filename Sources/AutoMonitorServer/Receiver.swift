@@ -28,7 +28,7 @@ public struct Receiver: Sendable {
     return IPAddress(String(first)).map { _ in String(first) }
   }
 
-  /// The reply and the exit status (0, 2 refused, 64 unknown request).
+  /// The reply and the exit status (0, 2 refused, 75 busy, 64 unknown request).
   public func handle(request: String?, identity: Identity, input: () -> (bytes: [UInt8], tooLarge: Bool)) -> (RegistrationReply, Int32) {
     let host: String
     switch identity {
@@ -38,7 +38,7 @@ public struct Receiver: Sendable {
       return enrollUnbound(key: key, input: input())
     }
     switch request {
-    case "register": return register(host, input: input())
+    case "register": return ReceiverSlots(settings: settings).admit { register(host, input: input()) } ?? busy(host)
     case "deregister": return deregister(host)
     case "status": return status(host)
     case "enroll": return enrollBound(host, input: input())

@@ -31,6 +31,11 @@ public struct ServerSettings: Sendable {
   public var zonesDirectory = "/etc/auto-monitor-server/zones"
   /// Unbound keys waiting for `accept`, at most.
   public var maximumPending = 64
+  /// At most this many receivers store a registration at once (`max_receivers`); one more
+  /// answers `busy` (see ReceiverSlots). 0: no limit.
+  public var maximumReceivers = 32
+  /// The `retry_after` of a `busy` reply, in seconds (`busy_retry_after`).
+  public var busyRetryAfter = 10
   /// A host that has not registered for this many days is listed as stale.
   public var staleDays = 30
 
@@ -39,6 +44,8 @@ public struct ServerSettings: Sendable {
   public var registrations: String { stateDirectory + "/registrations" }
   public var keys: String { stateDirectory + "/keys" }
   public var pending: String { stateDirectory + "/pending" }
+  /// ReceiverSlots' lock files.
+  public var slots: String { stateDirectory + "/slots" }
   public var secret: String { stateDirectory + "/secret" }
   public var applyDirectory: String { stateDirectory + "/apply" }
   public var applyMark: String { applyDirectory + "/requested" }
@@ -108,6 +115,8 @@ public struct ServerSettings: Sendable {
       case "overrides": settings.overrides = value
       case "zones_dir": settings.zonesDirectory = value
       case "max_pending": settings.maximumPending = try number()
+      case "max_receivers": settings.maximumReceivers = try number()
+      case "busy_retry_after": settings.busyRetryAfter = try number()
       case "stale_days": settings.staleDays = try number()
       default: throw ServerError("\(file):\(lineNumber): unknown setting '\(key)' (see auto-monitor-server(8))")
       }

@@ -78,7 +78,8 @@ public enum ClientCommand {
     default:
       let mode: Sync.Mode =
         invocation.force ? .always : invocation.action == .sync ? .ifChanged : invocation.action == .retry ? .retry : .trigger
-      return runSync(sync, mode: mode, quiet: quiet)
+      // The background runs ride out a busy server within the run; a sync by hand says so.
+      return runSync(sync, mode: mode, quiet: quiet, throughBusy: quiet)
     }
   }
 
@@ -102,9 +103,9 @@ public enum ClientCommand {
     paths.root.isEmpty ? ["--root", "/"] : ["--root", paths.root]
   }
 
-  static func runSync(_ sync: Sync, mode: Sync.Mode, quiet: Bool) -> Int32 {
+  static func runSync(_ sync: Sync, mode: Sync.Mode, quiet: Bool, throughBusy: Bool = false) -> Int32 {
     do {
-      let (collection, outcome) = try sync.run(mode: mode)
+      let (collection, outcome) = try throughBusy ? sync.runThroughBusy(mode: mode) : sync.run(mode: mode)
       guard !quiet else { return 0 }
       report(collection)
       let destination = sync.transport.destination

@@ -7,6 +7,9 @@ public enum ClientError: Error, CustomStringConvertible, Sendable, Equatable {
   case transport(String)
   /// No connection to the server (`user@server:port`) could be made, and why.
   case unreachable(String, Unreachable)
+  /// The server (`user@server:port`) cannot take the request now but will soon: retried
+  /// within the run after a short random delay (BusyRetryPlan).
+  case busy(String, ServerBusy)
   case server(String)
   /// The server holds this host's enrollment request and waits for its administrator.
   case enrollmentPending(String)
@@ -19,6 +22,7 @@ public enum ClientError: Error, CustomStringConvertible, Sendable, Equatable {
     case let .state(text): "state directory: \(text)"
     case let .transport(text): "ssh: \(text)"
     case let .unreachable(destination, why): "cannot reach the server \(destination): \(why)"
+    case let .busy(destination, why): "server \(destination) busy: \(why)"
     case let .server(text): "server: \(text)"
     case let .enrollmentPending(text): "server: \(text)"
     case let .usage(text): text

@@ -41,6 +41,8 @@ public struct ClientState: Sendable, Equatable {
   public var forgotten: Int?
   /// When the server last said it holds what this client thinks (a register or status reply).
   public var lastConfirmed: Int?
+  /// When the last attempt found the server busy (ServerBusy); cleared by any other outcome.
+  public var serverBusy: Int?
 
   public init() {}
 
@@ -63,18 +65,37 @@ public struct ClientState: Sendable, Equatable {
     nextRetry = now + Self.pendingEnrollmentInterval
   }
 
-  /// Retry after 1, 2, 4, ... minutes, at most an hour apart.
+  /// Retry after 1, 2, 4, ... minutes, at most an hour apart (before the jitter).
   public static func backoff(afterFailures failures: Int) -> Int {
     min(60 << min(max(failures - 1, 0), 6), 3600)
   }
 
+  /// The backoff moved at random by up to a quarter either way (45 to 75 s after the first
+  /// failure), so that hosts which failed together do not retry in the same second.
+  public static func jitteredBackoff<G: RandomNumberGenerator>(afterFailures failures: Int, using generator: inout G) -> Int {
+    Jitter.spread(backoff(afterFailures: failures), using: &generator)
+  }
+
   public mutating func recordFailure(_ message: String, digest: String?, now: Int) {
+    var generator = SystemRandomNumberGenerator()
+    recordFailure(message, digest: digest, now: now, using: &generator)
+  }
+
+  public mutating func recordFailure<G: RandomNumberGenerator>(_ message: String, digest: String?, now: Int, using generator: inout G) {
     failures += 1
     lastError = message
     lastErrorTime = now
     lastAttempt = now
     attemptedDigest = digest
-    nextRetry = now + Self.backoff(afterFailures: failures)
+    serverBusy = nil
+    nextRetry = now + Self.jitteredBackoff(afterFailures: failures, using: &generator)
+  }
+
+  /// A busy server: a failure like any other (counted, and retried after the jittered backoff
+  /// unless the run retries sooner: `retry(at:)`), remembered as busy for `--status`.
+  public mutating func recordBusy(_ message: String, digest: String?, now: Int) {
+    recordFailure(message, digest: digest, now: now)
+    serverBusy = now
   }
 
   public mutating func recordAccepted(_ reply: RegistrationReply, digest: String, by server: String, now: Int) {
@@ -92,6 +113,7 @@ public struct ClientState: Sendable, Equatable {
     enrolledWith = server
     forgotten = nil
     lastConfirmed = now
+    serverBusy = nil
   }
 
   public var json: JSONValue {
@@ -111,6 +133,7 @@ public struct ClientState: Sendable, Equatable {
     put("enrolled_with", enrolledWith)
     put("forgotten", forgotten)
     put("last_confirmed", lastConfirmed)
+    put("server_busy", serverBusy)
     if let reply { members["reply"] = reply.json }
     return .object(members)
   }
@@ -130,6 +153,7 @@ public struct ClientState: Sendable, Equatable {
     enrolledWith = json["enrolled_with"]?.stringValue
     forgotten = json["forgotten"]?.intValue
     lastConfirmed = json["last_confirmed"]?.intValue
+    serverBusy = json["server_busy"]?.intValue
     if let reply = json["reply"] { self.reply = try? RegistrationReply.parse(Array(reply.serialized.utf8)) }
   }
 }

@@ -49,7 +49,8 @@ public struct SSHTransport: Sendable {
   }
 
   /// Sends one request and returns the server's reply. Transport failures (no connection,
-  /// host key, refused key, timeout) and answers that are not the protocol's are errors.
+  /// host key, refused key, timeout), a busy server (dropped before authentication, or its
+  /// `busy` reply) and answers that are not the protocol's are errors.
   public func send(request: String, body: [UInt8]) throws(ClientError) -> RegistrationReply {
     let knownHosts = try pinHostKey()
     guard access(store.keyPath, R_OK) == 0 else {
@@ -65,6 +66,7 @@ public struct SSHTransport: Sendable {
       {
         throw .unreachable(destination, why)
       }
+      if let busy = ServerBusy.fromSSH(result.stderrText) { throw .busy(destination, busy) }
       throw .transport("\(destination): \(Self.explain(result.stderrText))")
     }
     let reply: RegistrationReply
@@ -72,6 +74,9 @@ public struct SSHTransport: Sendable {
       let stderr = Self.lastLine(result.stderrText)
       throw .server("\(destination) answered '\(request)' with exit status \(result.status) and no valid reply (\(error))"
         + (stderr.isEmpty ? "" : ": \(stderr)"))
+    }
+    if reply.result == .busy {
+      throw .busy(destination, ServerBusy(.said(retryAfter: reply.retryAfter ?? BusyRetryPlan().firstWindow, message: reply.message)))
     }
     return reply
   }

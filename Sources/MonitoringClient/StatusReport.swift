@@ -69,6 +69,7 @@ public struct StatusReport: Sendable {
     if let time = state.lastConfirmed { members["last_confirmed"] = .string(SystemClock.iso8601(time)) }
     members["last_error"] = state.lastError.map { .string($0) } ?? .null
     if let time = state.lastErrorTime { members["last_error_time"] = .string(SystemClock.iso8601(time)) }
+    members["server_busy"] = state.serverBusy.map { .string(SystemClock.iso8601($0)) } ?? .null
     members["pending_retry"] = state.isPending ? .string(SystemClock.iso8601(state.nextRetry ?? SystemClock.now())) : .null
     members["failures"] = .number(state.failures)
     members["changed_since_accepted"] = .bool(changedSinceAccepted)
@@ -117,6 +118,10 @@ public struct StatusReport: Sendable {
       lines.append("last error:   " + (state.lastErrorTime.map { SystemClock.iso8601($0) + " " } ?? "") + error)
     } else {
       lines.append("last error:   none")
+    }
+    if let time = state.serverBusy {
+      lines.append("busy:         at \(SystemClock.iso8601(time)) the server was busy (too many hosts registering at once); "
+        + "next attempt after \(SystemClock.iso8601(state.nextRetry ?? time))")
     }
     if state.isPending {
       lines.append("retry:        pending, attempt \(state.failures + 1) after \(SystemClock.iso8601(state.nextRetry ?? SystemClock.now()))")

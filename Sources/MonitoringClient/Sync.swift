@@ -91,8 +91,9 @@ public struct Sync: Sendable {
     switch reply.result {
     case .stored, .unchanged:
       record(&state) { $0.recordAccepted(reply, digest: digest, by: server, now: SystemClock.now()) }
-    case .pending, .refused:
-      // A bound key is never pending (exchange handled the unbound ones) nor refused here.
+    case .pending, .refused, .busy:
+      // A bound key is never pending (exchange handled the unbound ones) nor refused here; a
+      // busy server was thrown by the transport.
       let message = "unexpected answer '\(reply.result.rawValue)' to register: \(reply.message)"
       record(&state) {
         $0.reply = reply
@@ -110,7 +111,11 @@ public struct Sync: Sendable {
   ) throws(ClientError) -> RegistrationReply {
     let reply: RegistrationReply
     do { reply = try transport.send(request: request, body: body) } catch {
-      record(&state) { $0.recordFailure(error.description, digest: digest, now: SystemClock.now()) }
+      if case .busy = error {
+        record(&state) { $0.recordBusy(error.description, digest: digest, now: SystemClock.now()) }
+      } else {
+        record(&state) { $0.recordFailure(error.description, digest: digest, now: SystemClock.now()) }
+      }
       throw error
     }
     if !reply.enrolled {
@@ -174,7 +179,7 @@ public struct Sync: Sendable {
       case .stored, .unchanged:
         state.enrollment = nil
         return
-      case .refused:
+      case .refused, .busy:
         state.enrollment = .notEnrolled
         let message = "\(what); filing the enrollment request again was refused: \(filed.message.isEmpty ? "no reason given" : filed.message)"
         record(&state) { $0.recordFailure(message, digest: digest, now: now) }
@@ -219,7 +224,7 @@ public struct Sync: Sendable {
         $0.enrolledWith = transport.destination
         $0.forgotten = nil
       }
-    case .refused:
+    case .refused, .busy:
       let message = "enrollment refused: \(reply.message.isEmpty ? "no reason given" : reply.message)"
       record(&state) { $0.recordFailure(message, digest: nil, now: now) }
       throw .server(message)
@@ -283,7 +288,7 @@ public struct Sync: Sendable {
   /// Debian system, so a full or read-only /var does not hide the error from `--status`.
   public var fallbackDirectory: String { paths.prefixed("/run/auto-monitor-client") }
 
-  private func record(_ state: inout ClientState, _ change: (inout ClientState) -> Void) {
+  func record(_ state: inout ClientState, _ change: (inout ClientState) -> Void) {
     change(&state)
     do {
       try store.save(state)

@@ -21,6 +21,7 @@ public enum ServerLayout {
       Entry(path: settings.registrations, owner: a, group: n, mode: 0o2750),
       Entry(path: settings.keys, owner: a, group: a, mode: 0o700),
       Entry(path: settings.pending, owner: a, group: a, mode: 0o700),
+      Entry(path: settings.slots, owner: a, group: a, mode: 0o700),
       Entry(path: settings.applyDirectory, owner: a, group: n, mode: 0o2770),
     ]
     guard settings.hasBackend, !coreOnly else { return core }

@@ -3,11 +3,19 @@
 ///   "rejected":[{"name":"x","tag":"monitoring-info-unknown-key","message":"..."}],"message":"..."}`.
 public struct RegistrationReply: Sendable, Equatable {
   public enum Result: String, Sendable, CaseIterable {
-    case stored, unchanged, pending, refused
+    /// `busy`: the server took nothing because too many registrations are being stored at
+    /// once; the client tries again after `retry_after` seconds (and a random share more).
+    case stored, unchanged, pending, refused, busy
 
-    /// The receiver's exit status for this result: 0, or 2 for a refusal. (64 is an unknown
-    /// request, which is refused before any result exists.)
-    public var exitStatus: Int32 { self == .refused ? 2 : 0 }
+    /// The receiver's exit status for this result: 0, 2 for a refusal, 75 (EX_TEMPFAIL) when
+    /// busy. (64 is an unknown request, which is refused before any result exists.)
+    public var exitStatus: Int32 {
+      switch self {
+      case .refused: 2
+      case .busy: 75
+      case .stored, .unchanged, .pending: 0
+      }
+    }
   }
 
   public struct Rejection: Sendable, Equatable {
@@ -32,10 +40,13 @@ public struct RegistrationReply: Sendable, Equatable {
   /// False when the key that asked is bound to no host (the server never knew it, or forgot
   /// it: a re-installed server). Sent as `"enrolled": false` only then.
   public var enrolled: Bool
+  /// With `busy`: the seconds after which the server expects to take the request. Sent as
+  /// `"retry_after"` only then.
+  public var retryAfter: Int?
 
   public init(
     host: String, result: Result, accepted: [String] = [], rejected: [Rejection] = [], message: String = "",
-    quarantined: String? = nil, enrolled: Bool = true
+    quarantined: String? = nil, enrolled: Bool = true, retryAfter: Int? = nil
   ) {
     self.host = host
     self.result = result
@@ -44,6 +55,7 @@ public struct RegistrationReply: Sendable, Equatable {
     self.message = message
     self.quarantined = quarantined
     self.enrolled = enrolled
+    self.retryAfter = retryAfter
   }
 
   public var json: JSONValue {
@@ -59,6 +71,7 @@ public struct RegistrationReply: Sendable, Equatable {
     ]
     if let quarantined { members["quarantined"] = .string(quarantined) }
     if !enrolled { members["enrolled"] = .bool(false) }
+    if let retryAfter { members["retry_after"] = .number(retryAfter) }
     return .object(members)
   }
 
@@ -86,6 +99,6 @@ public struct RegistrationReply: Sendable, Equatable {
     return RegistrationReply(
       host: json["host"]?.stringValue ?? "", result: result, accepted: accepted, rejected: rejected,
       message: json["message"]?.stringValue ?? "", quarantined: json["quarantined"]?.stringValue,
-      enrolled: json["enrolled"]?.boolValue ?? true)
+      enrolled: json["enrolled"]?.boolValue ?? true, retryAfter: json["retry_after"]?.intValue.map { max(0, $0) })
   }
 }
