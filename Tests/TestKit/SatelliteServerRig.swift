@@ -54,6 +54,13 @@ public final class SatelliteServerRig: @unchecked Sendable {
   /// through sshd. Returns the register request's result.
   @discardableResult
   public func register(_ host: String, services: [(String, String, [String: String])]) throws -> ProcessResult {
+    try enroll(host)
+    return try sshd.ssh(key: keys[host]!, user: server.user, request: ["register"],
+      stdin: PrivateServer.payload(host: host, services: services))
+  }
+
+  /// Enrolls `host` with a ticket through sshd, once (its key kept in `keys`).
+  public func enroll(_ host: String) throws {
     if keys[host] == nil {
       let key = try sshd.makeClientKey(host.replacingOccurrences(of: ".", with: "-"))
       let ticket = try server.runAdmin(["ticket", host]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -62,8 +69,6 @@ public final class SatelliteServerRig: @unchecked Sendable {
       guard enrolled.succeeded else { throw TestFailure("enroll \(host): \(enrolled.stdout)\(enrolled.stderr)") }
       keys[host] = key.path
     }
-    return try sshd.ssh(key: keys[host]!, user: server.user, request: ["register"],
-      stdin: PrivateServer.payload(host: host, services: services))
   }
 
   /// The first result of every service of `host` on the master (nil until each has one).
