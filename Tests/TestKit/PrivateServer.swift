@@ -39,7 +39,16 @@ public final class PrivateServer: @unchecked Sendable {
 
   /// `checkCommand` runs for every service; by default this build's plugin in registration
   /// mode (its results land in status.dat within seconds of a forced check).
-  public init(checkCommand: String? = nil, backend: TestBackend = .nagios) throws {
+  ///
+  /// `icinga` feeds an Icinga 2 the caller made (a `PrivateIcinga2Satellite`'s master) instead
+  /// of a new one; its `pluginDir` must hold this build's plugin (`installPlugin`). `zones`
+  /// (zone name -> text of `ZONE.conf`) are written to `zonesPath` before `setup`, so the links
+  /// of the satellite zones exist before Icinga starts.
+  public init(
+    checkCommand: String? = nil, backend: TestBackend = .nagios, icinga existing: PrivateIcinga2? = nil,
+    zones: [String: String] = [:]
+  ) throws {
+    guard existing == nil || backend == .icinga2 else { throw TestFailure("an existing Icinga 2 needs backend .icinga2") }
     self.backend = backend
     try TestAccount.ensure()
     directory = URL(fileURLWithPath: "/tmp/mi-server-\(getpid())-\(UUID().uuidString.prefix(8))")
@@ -53,8 +62,8 @@ public final class PrivateServer: @unchecked Sendable {
     }
     nagios = try PrivateNagios(directory: directory.appendingPathComponent("nagios"))
     // The generated CheckCommand runs PluginDir/check_monitoring_info: this build's copy.
-    icinga = backend == .icinga2
-      ? try PrivateIcinga2(directory: directory.appendingPathComponent("icinga2"), pluginDir: directory.path + "/bin") : nil
+    icinga = try existing ?? (backend == .icinga2
+      ? PrivateIcinga2(directory: directory.appendingPathComponent("icinga2"), pluginDir: directory.path + "/bin") : nil)
     let plugin = directory.path + "/bin/check_monitoring_info"
     var settings = """
       # private test server
@@ -104,6 +113,12 @@ public final class PrivateServer: @unchecked Sendable {
       }
     }
     try settings.write(toFile: configPath, atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: zonesPath, withIntermediateDirectories: true)
+    chmod(zonesPath, 0o755)
+    for (zone, text) in zones {
+      try text.write(toFile: zonesPath + "/" + zone + ".conf", atomically: true, encoding: .utf8)
+      chmod(zonesPath + "/" + zone + ".conf", 0o644)
+    }
     for path in [configPath, templatesPath] { chmod(path, 0o644) }
     let setup = try runAdmin(["setup"])
     guard setup.succeeded else { throw TestFailure("setup failed: \(setup.stderr)") }
@@ -112,6 +127,15 @@ public final class PrivateServer: @unchecked Sendable {
     if backend == .nagios {
       try FileManager.default.createSymbolicLink(atPath: nagios.confD + "/auto-monitor", withDestinationPath: backendDirectory + "/live")
     }
+  }
+
+  /// Copies this build's `check_monitoring_info` into `directory` (made if missing, 0755), for
+  /// an Icinga 2 whose `pluginDir` it is.
+  public static func installPlugin(in directory: String) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    chmod(directory, 0o755)
+    let copy = try runProgram("install", ["-m", "0755", BuildPaths.executable("check_monitoring_info").path, directory + "/check_monitoring_info"])
+    guard copy.succeeded else { throw TestFailure("cannot copy check_monitoring_info: \(copy.stderr)") }
   }
 
   /// Test templates for Icinga 2: the host check always succeeds at once (`dummy`), as the

@@ -4,6 +4,9 @@
 //      time, as sshd would) until every service is known to Icinga's API; the anchor is one
 //      `icinga2 daemon -C` of the final configuration.
 //   2. register through a real sshd -> first check result in Icinga's API, median of ROUNDS.
+// With MODE=satellite instead: register through a real sshd -> first result on the master of a
+// master + satellite pair, for a host of the satellite zone (its check_source the satellite)
+// and a host of the master zone, ROUNDS each (see satelliteFirstResult below).
 import Foundation
 import TestKit
 
@@ -29,6 +32,48 @@ func servicesKnown(_ icinga: PrivateIcinga2) -> Int {
   else { return -1 }
   return ["num_services_ok", "num_services_warning", "num_services_critical", "num_services_unknown"]
     .reduce(0) { $0 + ((cib[$1] as? NSNumber)?.intValue ?? 0) }
+}
+
+/// Register through sshd -> first result visible on the master's API, for hosts that land in
+/// the satellite zone (`*.sat.example.org`) and hosts of the master zone, alternating, ROUNDS
+/// each. A satellite result counts only with check_source = the satellite's node name.
+func satelliteFirstResult() {
+  do {
+    let rig = try SatelliteServerRig(satelliteHosts: "*.sat.example.org")
+    defer { rig.cleanUp() }
+    try rig.start()
+    let pair = rig.pair
+    var satellite: [Double] = [], master: [Double] = []
+    for round in 0..<rounds {
+      for inSatellite in [true, false] {
+        let host = inSatellite ? "s\(round).sat.example.org" : "m\(round).example.org"
+        let source = inSatellite ? pair.satellite.nodeName : pair.master.nodeName
+        try rig.enroll(host)
+        let started = Date()
+        let stored = try rig.register(host, services: [("ssh", "ssh", ["port": String(rig.sshd.port)])])
+        guard stored.succeeded else { fail("register \(host): \(stored.stdout)\(stored.stderr)") }
+        let checked = waitUntil(seconds: 60) { rig.firstResult(host: host)?.allSatisfy { $0.checkSource == source } == true }
+        guard checked else { fail("no first result from \(source) for \(host):\n\(rig.diagnostics())") }
+        let elapsed = Date().timeIntervalSince(started)
+        if inSatellite { satellite.append(elapsed) } else { master.append(elapsed) }
+        bench(String(format: "  round %d %@: %.2f s", round, inSatellite ? "satellite" : "master", elapsed))
+      }
+    }
+    let log = (try? String(contentsOfFile: rig.server.directory.path + "/watch.log", encoding: .utf8)) ?? ""
+    for line in log.split(separator: "\n") where line.contains("apply: applied") || line.contains("apply: failed") {
+      bench("  " + String(line.split(separator: ": ", maxSplits: 1).last ?? ""))
+    }
+    for (label, times) in [("satellite zone", satellite.sorted()), ("master zone", master.sorted())] {
+      let median = times[times.count / 2]
+      bench(String(format: "register through ssh -> first result on the master, %@: median %.2f s, max %.2f s over %d (target <= 5 s: %.2fx)",
+        label, median, times.last ?? 0, times.count, median / 5))
+    }
+  } catch { fail("satellite: \(error)") }
+}
+
+if environment["MODE"] == "satellite" {
+  satelliteFirstResult()
+  exit(0)
 }
 
 // 1. Scale.
