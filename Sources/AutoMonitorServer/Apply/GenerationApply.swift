@@ -45,7 +45,8 @@ struct GenerationApply {
     let overridesChanged = previous.overrides != overridesText
     let administratorChanged = templatesChanged || overridesChanged || everything
     let retry = retryQuarantined || administratorChanged
-    let recorded = administratorChanged ? [:] : previous.manifest()
+    let previousManifest = previous.manifest()
+    let recorded = administratorChanged ? [:] : previousManifest
 
     // The desired files: each host whose registration changed, rendered with the overrides.
     var desired: [String: [UInt8]] = [:]
@@ -104,7 +105,13 @@ struct GenerationApply {
         finishQuarantine(files: files, bases: bases, quarantine: &quarantine, excluded: excluded, retry: retry)
         outcome.quarantined = quarantine.mapValues(\.reason)
         outcome.result = .applied
-        let added = addedServices(changed: changed, files: files, previous: previous)
+        // Hosts that moved to another zone (or whose checks moved to another node) start over
+        // there: their first checks are forced like new services'.
+        let moved = changed.filter { host in
+          guard let before = previousManifest[host], let now = entries[host] else { return false }
+          return Self.placementPart(before) != Self.placementPart(now)
+        }
+        let added = Set(addedServices(changed: changed, files: files, previous: previous)).union(moved).sorted()
         // Nothing Nagios reads changed (overrides that touch no registered service yet).
         guard !changed.isEmpty || templatesChanged || everything else {
           outcome.message = "applied \(generation.split(separator: "/").last!): the changed overrides verify and touch no host yet"
@@ -196,6 +203,11 @@ struct GenerationApply {
     guard let target = FileReader.symlinkTarget(settings.liveLink) else { return nil }
     let path = target.hasPrefix("/") ? target : settings.backendDirectory + "/" + target
     return FileReader.isDirectory(path) ? path : nil
+  }
+
+  /// The placement signature a manifest entry carries after the registration's identity.
+  static func placementPart(_ entry: String) -> Substring {
+    entry.firstIndex(of: "|").map { entry[$0...] } ?? ""
   }
 
   /// The identity of a registration as the receiver left it: a new inode at every store (it

@@ -30,7 +30,14 @@ struct SatelliteFirstChecks {
   func run(_ hosts: [String]) {
     let api = self.api
     let start = SystemClock.monotonic()
-    var waiting = Set(hosts)
+    // Only hosts with services have first checks to wait for: the master knows which.
+    let master = Icinga2API(settings: settings.icinga2)
+    let known = try? master.query("/v1/objects/services", .object([
+      "filter": .string("host.name in hosts"), "filter_vars": .object(["hosts": .array(hosts.map { .string($0) })]),
+      "attrs": .array([.string("host_name")]),
+    ]))
+    let withServices = Set((known?["results"]?.arrayValue ?? []).compactMap { $0["attrs"]?["host_name"]?.stringValue })
+    var waiting = known == nil ? Set(hosts) : withServices.intersection(hosts)
     var restarted = false
     while !waiting.isEmpty && SystemClock.monotonic() < start + limit {
       let batch = waiting.sorted()
@@ -48,7 +55,7 @@ struct SatelliteFirstChecks {
         if item["attrs"]?["last_check_result"] == nil || item["attrs"]?["last_check_result"] == .null { unchecked.insert(host) }
       }
       waiting = waiting.filter { !seen.contains($0) || unchecked.contains($0) }
-      if !restarted, reply != nil, !waiting.isDisjoint(with: Set(hosts).subtracting(seen)), SystemClock.monotonic() > start + restartAfter {
+      if !restarted, reply != nil, !waiting.isDisjoint(with: waiting.subtracting(seen)), SystemClock.monotonic() > start + restartAfter {
         restarted = true
         _ = try? api.request("/v1/actions/restart-process", body: .object([:]), override: nil, timeout: 3)
       }
