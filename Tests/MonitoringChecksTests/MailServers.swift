@@ -51,6 +51,12 @@ final class MailServers {
     return ["new", "cur"].reduce(0) { $0 + ((try? FileManager.default.contentsOfDirectory(atPath: "\(base)/\($1)"))?.count ?? 0) }
   }
 
+  /// Deliveries in exim's main log (a reader may have emptied the maildir already).
+  var deliveries: Int {
+    let log = (try? String(contentsOfFile: "\(dir)/log/mainlog", encoding: .utf8)) ?? ""
+    return log.split(separator: "\n").filter { $0.contains(" => ") }.count
+  }
+
   /// Waits until the maildir holds `count` messages (exim delivers in the background).
   func waitForMail(_ count: Int, seconds: Double = 10) -> Bool {
     let end = Date().addingTimeInterval(seconds)
