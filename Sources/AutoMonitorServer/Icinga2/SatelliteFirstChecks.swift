@@ -18,6 +18,9 @@ struct SatelliteFirstChecks {
   let endpoint: ZoneMap.Endpoint
   var limit: Double = 20
   var restartAfter: Double = 8
+  /// A satellite whose API has not answered for this long is down or unreachable: its hosts
+  /// get their first checks when it is back, and the apply does not wait for it.
+  var silenceLimit: Double = 6
 
   var api: Icinga2API {
     var icinga = settings.icinga2
@@ -39,7 +42,8 @@ struct SatelliteFirstChecks {
     let withServices = Set((known?["results"]?.arrayValue ?? []).compactMap { $0["attrs"]?["host_name"]?.stringValue })
     var waiting = known == nil ? Set(hosts) : withServices.intersection(hosts)
     var restarted = false
-    while !waiting.isEmpty && SystemClock.monotonic() < start + limit {
+    var lastAnswer = start
+    while !waiting.isEmpty && SystemClock.monotonic() < start + limit && SystemClock.monotonic() < lastAnswer + silenceLimit {
       let batch = waiting.sorted()
       _ = try? api.request("/v1/actions/reschedule-check", body: Icinga2Backend.reschedule(batch), override: nil, timeout: 3)
       usleep(250_000)
@@ -47,6 +51,7 @@ struct SatelliteFirstChecks {
         "filter": .string("host.name in hosts"), "filter_vars": .object(["hosts": .array(batch.map { .string($0) })]),
         "attrs": .array([.string("host_name"), .string("last_check_result")]),
       ]), override: "GET", timeout: 3)
+      if reply != nil { lastAnswer = SystemClock.monotonic() }
       var unchecked: Set<String> = []
       var seen: Set<String> = []
       for item in reply?["results"]?.arrayValue ?? [] {
@@ -55,7 +60,7 @@ struct SatelliteFirstChecks {
         if item["attrs"]?["last_check_result"] == nil || item["attrs"]?["last_check_result"] == .null { unchecked.insert(host) }
       }
       waiting = waiting.filter { !seen.contains($0) || unchecked.contains($0) }
-      if !restarted, reply != nil, !waiting.isDisjoint(with: waiting.subtracting(seen)), SystemClock.monotonic() > start + restartAfter {
+      if !restarted, reply != nil, !waiting.subtracting(seen).isEmpty, SystemClock.monotonic() > start + restartAfter {
         restarted = true
         _ = try? api.request("/v1/actions/restart-process", body: .object([:]), override: nil, timeout: 3)
       }
