@@ -54,4 +54,41 @@ struct SatelliteServerTests {
     #expect(!FileManager.default.fileExists(atPath: pair.syncedDirectory(zone: "SAT") + "/auto-monitor/hosts/localhost.conf"))
     #expect(try pair.master.serviceStates(host: "127.0.0.1").count == 1)
   }
+
+  /// A satellite that is down costs an apply seconds, not the first-check loop's whole limit:
+  /// the host's objects still go live on the master (checked when the satellite is back).
+  @Test func aSatelliteThatIsDownDoesNotHoldTheApply() throws {
+    let rig = try SatelliteServerRig(satelliteHosts: "localhost")
+    defer { rig.cleanUp() }
+    try rig.start()
+    rig.pair.satellite.stop()
+    try rig.enroll("localhost")
+    let stored = try rig.sshd.ssh(key: rig.keys["localhost"]!, user: rig.server.user, request: ["register"],
+      stdin: PrivateServer.payload(host: "localhost", services: [("ssh", "ssh", ["port": String(rig.sshd.port)])]))
+    #expect(stored.succeeded, "\(stored.stdout)\(stored.stderr)")
+    let started = Date()
+    let applied = try rig.server.runAdmin(["apply", "--all"])
+    let elapsed = Date().timeIntervalSince(started)
+    #expect(applied.succeeded && applied.stdout.contains("applied"), "\(applied.stdout)\(applied.stderr)")
+    #expect(elapsed < 15, "apply took \(elapsed) s with the satellite down (the first-check loop's limit is 20 s)")
+    #expect(try rig.pair.master.serviceStates(host: "localhost").map(\.name) == ["ssh"])
+  }
+
+  /// A zone file for a zone Icinga does not know: the apply fails (Icinga refuses the objects),
+  /// and the error says how to add the zone.
+  @Test func aZoneIcingaDoesNotKnowIsNamedWithTheFix() throws {
+    let icinga = try PrivateIcinga2()
+    defer { icinga.cleanUp() }
+    let server = try PrivateServer(backend: .icinga2, icinga: icinga, zones: ["ghost": "endpoint = ghost.example.org 127.0.0.1\nhost = *.ghost.example.org\n"])
+    defer { server.cleanUp() }
+    try icinga.start()
+    defer { icinga.stop() }
+    _ = try server.receive(client: "web.ghost.example.org", request: "register",
+      payload: PrivateServer.payload(host: "web.ghost.example.org", services: [("ssh", "ssh", [:])]))
+    let applied = try server.runAdmin(["apply"])
+    #expect(!applied.succeeded)
+    let status = try server.runAdmin(["status"])
+    #expect(status.stdout.contains("zone 'ghost' is not an Icinga zone: add it with 'auto-monitor-server satellite add ghost"),
+      "\(status.stdout)\(applied.stdout)\(applied.stderr)")
+  }
 }

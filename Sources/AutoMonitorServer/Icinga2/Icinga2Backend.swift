@@ -64,9 +64,15 @@ public struct Icinga2Backend: GenerationBackend {
     ["daemon", "-C", "-c", settings.icinga2.config] + settings.icinga2.defines.flatMap { ["--define", $0] }
   }
 
+  /// `icinga2 daemon -C`. Icinga skips a zones.d directory whose zone it does not know, with a
+  /// warning only: hosts the administrator's zone file sends there would silently not be
+  /// monitored, so that warning for one of our zones fails the verification.
   func verify(_ settings: ServerSettings) throws(ServerError) -> (status: Int32, output: String) {
     let result = try serverError { try Subprocess.run(settings.icinga2.binary, validation(settings), mergeOutput: true) }
-    return (result.status, result.stdoutText)
+    let ours = Set(((try? Icinga2Zone.satellites(settings))?.zones ?? []).map(\.name))
+    let unknown = Self.unknownZones(result.stdoutText).filter(ours.contains)
+    guard result.status == 0, !unknown.isEmpty else { return (result.status, result.stdoutText) }
+    return (1, result.stdoutText)
   }
 
   // MARK: verification output
@@ -123,8 +129,28 @@ public struct Icinga2Backend: GenerationBackend {
 
   func errorLines(_ output: String) -> String {
     let blocks = Self.errorBlocks(output)
-    let lines = blocks.flatMap { $0.filter { $0.contains("Error") || $0.contains("Location:") } }
-    return (lines.isEmpty ? Array(output.split(separator: "\n").suffix(20).map(String.init)) : lines).joined(separator: "\n")
+    var lines = blocks.flatMap { $0.filter { $0.contains("Error") || $0.contains("Location:") } }
+    if lines.isEmpty { lines = output.split(separator: "\n").suffix(20).map(String.init) }
+    // A zone file written by hand for a zone Icinga does not know: say how to add it.
+    for zone in Self.unknownZones(output) {
+      lines.append("zone '\(zone)' is not an Icinga zone: add it with 'auto-monitor-server satellite add \(zone) ...' (or define its Endpoint and Zone in zones.conf), or remove its zone file")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Zones Icinga does not know: "Ignoring directory '...' for unknown zone 'NAME'." (a
+  /// zones.d directory) and "Object 'NAME' of type 'Zone' does not exist" (a reference).
+  static func unknownZones(_ output: String) -> [String] {
+    var zones: [String] = []
+    func add(_ name: Substring) { if !zones.contains(String(name)) { zones.append(String(name)) } }
+    for piece in output.split(separator: "Object '").dropFirst() {
+      guard let end = piece.firstIndex(of: "'"), piece[end...].hasPrefix("' of type 'Zone' does not exist") else { continue }
+      add(piece[..<end])
+    }
+    for piece in output.split(separator: "for unknown zone '").dropFirst() {
+      if let end = piece.firstIndex(of: "'") { add(piece[..<end]) }
+    }
+    return zones
   }
 
   // MARK: reload and first checks
