@@ -24,23 +24,8 @@ import TestKit
       mkdir -p /run/sshd && /usr/sbin/sshd && /etc/init.d/nagios4 start >/dev/null
       /etc/init.d/auto-monitor-server-watch start >/dev/null
       """)
-    let hostKey = try a.run("cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub").trimmingCharacters(in: .whitespacesAndNewlines)
-    for client in clients {
-      let ticket = try a.run("auto-monitor-server ticket \(client.name)").trimmingCharacters(in: .whitespacesAndNewlines)
-      // The client's sshd is what its registered ssh service (openssh-server's default) checks.
-      try client.run(
-        """
-        mkdir -p /run/sshd && /usr/sbin/sshd
-        printf '%s\\n' 'auto-monitor-client auto-monitor-client/server string \(a.name)' \
-          'auto-monitor-client auto-monitor-client/server_key string \(hostKey)' | debconf-set-selections
-        dpkg -i \(deb("auto-monitor-client")) >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }
-        # Only sshd runs here: the day-one defaults of the other daemons this machine has
-        # installed (not running inside) are left out, so every registered service can be OK.
-        others=$(ls /usr/share/monitoring-info/defaults | sed 's/[.]conf$//' | grep -vx openssh-server | tr '\n' ' ')
-        echo "exclude = $others" >> /etc/auto-monitor/client.conf
-        monitoring-info-sync enroll --ticket \(ticket) >/tmp/enroll.log 2>&1 || { cat /tmp/enroll.log; exit 1; }
-        """)
-    }
+    for client in clients { try client.enrollClient(of: a, clientPackage: built.deb("auto-monitor-client")) }
+
     for client in clients {
       #expect(try a.run(everyServiceOK(client.name)) == "yes\n", "Nagios: \(a.diagnostics(client: client))")
     }

@@ -58,19 +58,7 @@ import TestKit
       \(commands.split(separator: "\n").filter { !$0.hasPrefix("# On this master") }.joined(separator: "\n"))
       """)
 
-    let hostKey = try master.run("cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub").trimmingCharacters(in: .whitespacesAndNewlines)
-    for client in [far, near] {
-      let ticket = try master.run("auto-monitor-server ticket \(client.name)").trimmingCharacters(in: .whitespacesAndNewlines)
-      try client.run("""
-        mkdir -p /run/sshd && /usr/sbin/sshd
-        printf '%s\\n' 'auto-monitor-client auto-monitor-client/server string \(master.name)' \
-          'auto-monitor-client auto-monitor-client/server_key string \(hostKey)' | debconf-set-selections
-        dpkg -i \(deb("auto-monitor-client")) >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }
-        others=$(ls /usr/share/monitoring-info/defaults | sed 's/[.]conf$//' | grep -vx openssh-server | tr '\\n' ' ')
-        echo "exclude = $others" >> /etc/auto-monitor/client.conf
-        monitoring-info-sync enroll --ticket \(ticket) >/tmp/enroll.log 2>&1 || { cat /tmp/enroll.log; exit 1; }
-        """)
-    }
+    for client in [far, near] { try client.enrollClient(of: master, clientPackage: built.deb("auto-monitor-client")) }
 
     let farShown = try master.run(checkedOK(far.name))
     let icingaLogs = {

@@ -75,6 +75,25 @@ struct TestHost {
       """) == "yes\n"
   }
 
+  /// This host as a client of `server`: its sshd runs (what the openssh-server default checks),
+  /// auto-monitor-client is installed with the server's confirmed host key, every day-one
+  /// default but openssh-server's is excluded (those daemons do not run inside), and it enrolls
+  /// with a ticket from the server.
+  func enrollClient(of server: TestHost, clientPackage: URL) throws {
+    let hostKey = try server.run("cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub").trimmingCharacters(in: .whitespacesAndNewlines)
+    let ticket = try server.run("auto-monitor-server ticket \(name)").trimmingCharacters(in: .whitespacesAndNewlines)
+    try run(
+      """
+      mkdir -p /run/sshd && /usr/sbin/sshd
+      printf '%s\\n' 'auto-monitor-client auto-monitor-client/server string \(server.name)' \
+        'auto-monitor-client auto-monitor-client/server_key string \(hostKey)' | debconf-set-selections
+      dpkg -i '\(clientPackage.path)' >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }
+      others=$(ls /usr/share/monitoring-info/defaults | sed 's/[.]conf$//' | grep -vx openssh-server | tr '\\n' ' ')
+      echo "exclude = $others" >> /etc/auto-monitor/client.conf
+      monitoring-info-sync enroll --ticket \(ticket) >/tmp/enroll.log 2>&1 || { cat /tmp/enroll.log; exit 1; }
+      """)
+  }
+
   /// Installs these packages with dpkg inside the host, showing dpkg's log when it fails.
   func install(_ debs: [URL]) throws {
     let paths = debs.map { "'\($0.path)'" }.joined(separator: " ")
