@@ -116,7 +116,7 @@ public struct SatelliteSetup {
     !text.isEmpty && text.utf8.allSatisfy { isalnum(Int32($0)) != 0 || [UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "_")].contains($0) }
   }
 
-  static func icingaBlock(_ request: Request, parent: String) -> String {
+  public static func icingaBlock(_ request: Request, parent: String) -> String {
     """
     \(beginMarker(request.zone)) (written by 'auto-monitor-server satellite add', removed by 'satellite remove')
     object Endpoint \(Icinga2Literal.string(request.endpoint)) {
@@ -134,7 +134,7 @@ public struct SatelliteSetup {
   }
 
   /// `text` without the zone's marked block, and with `block` at its place (or at the end).
-  static func replacingBlock(of zone: String, in text: String, with block: String?) -> String {
+  public static func replacingBlock(of zone: String, in text: String, with block: String?) -> String {
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if lines.last == "" { lines.removeLast() }
     var output: [String] = []
@@ -144,6 +144,8 @@ public struct SatelliteSetup {
       if line.hasPrefix(beginMarker(zone)) {
         inside = true
         if let block, !inserted { output.append(String(block.dropLast())); inserted = true }
+        // The blank line `add` put before the block goes with it.
+        if block == nil, output.last == "" { output.removeLast() }
         continue
       }
       if inside {
