@@ -88,6 +88,18 @@ import TestKit
       """)
     #expect(gone == "gone\n", "the satellite still has the service")
     #expect(try master.run("auto-monitor-server --json show \(far.name)").contains("\"services\":[]"))
+
+    // The zone goes: Icinga's objects, the zone file and the link; Icinga still validates.
+    let removed = try master.run("auto-monitor-server satellite remove dmz")
+    #expect(removed.contains("removed satellite zone dmz"), "\(removed)")
+    let left = try master.run(
+      """
+      grep -c 'auto-monitor-server satellite dmz' /etc/icinga2/zones.conf || true
+      find /etc/auto-monitor-server/zones/ /etc/icinga2/zones.d/dmz/ -mindepth 1 2>/dev/null | wc -l
+      icinga2 daemon -C >/dev/null 2>&1 && echo verifies
+      """)
+    #expect(left == "0\n0\nverifies\n", "\(left)")
+    #expect(try master.run("auto-monitor-server show \(far.name)").contains("zone: master"))
   }
 
   /// "yes" and the JSON of `show HOST` once every service is OK, "no" and the JSON after 120 s.
