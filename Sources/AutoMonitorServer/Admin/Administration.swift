@@ -30,9 +30,7 @@ public struct Administration {
   /// missing from a non-nil result is the master's.
   func placements() -> [String: HostPlacement]? {
     guard settings.backend == .icinga2 else { return nil }
-    guard let map = try? Icinga2Zone.satellites(settings), !map.isEmpty else { return [:] }
-    let registrations = store.hosts().compactMap { host in store.payload(host).map { (host: host, payload: $0) } }
-    return Placements.compute(map, registrations: registrations)
+    return (try? Placements.load(settings)) ?? [:]
   }
 
   static func zoneName(_ placement: HostPlacement) -> String { placement.checkingZone ?? "master" }

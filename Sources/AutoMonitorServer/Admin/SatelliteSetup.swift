@@ -30,10 +30,12 @@ public struct SatelliteSetup {
   public init(settings: ServerSettings) { self.settings = settings }
 
   var zoneFile: (String) -> String { { settings.zonesDirectory + "/" + $0 + ".conf" } }
-  var icingaZonesFile: String {
-    let config = settings.icinga2.config
-    let directory = config.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-    return (directory.isEmpty ? "." : directory) + "/zones.conf"
+  /// Icinga's zones.conf, beside its icinga2.conf.
+  var icingaZonesFile: String { Self.directory(of: settings.icinga2.config) + "/zones.conf" }
+
+  static func directory(of path: String) -> String {
+    let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    return directory.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : directory
   }
 
   static func beginMarker(_ zone: String) -> String { "// auto-monitor-server satellite \(zone): begin" }
@@ -181,7 +183,7 @@ public struct SatelliteSetup {
   /// The SHA-256 fingerprint of the master's certificate, which `pki save-cert` on the
   /// satellite must show (nil when it cannot be read here).
   func masterFingerprint(node: String) -> String? {
-    let certificates = settings.icinga2.caFile.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    let certificates = Self.directory(of: settings.icinga2.caFile)
     let result = try? Subprocess.run("/usr/bin/openssl", ["x509", "-noout", "-fingerprint", "-sha256", "-in", certificates + "/" + node + ".crt"])
     guard let result, result.succeeded, let value = result.stdoutText.split(separator: "=").last else { return nil }
     return value.trimmingWhitespace

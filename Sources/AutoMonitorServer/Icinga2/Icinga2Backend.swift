@@ -23,15 +23,8 @@ public struct Icinga2Backend: GenerationBackend {
     renderer.render(host: host, services: services, overrides: overrides, placement: placement)
   }
 
-  /// Reads every registration when satellite zones are configured (their source addresses and
-  /// mail flows decide); nothing without.
-  func placements(_ settings: ServerSettings) throws(ServerError) -> [String: HostPlacement] {
-    let map = try Icinga2Zone.satellites(settings)
-    guard !map.isEmpty else { return [:] }
-    let store = RegistrationStore(settings: settings)
-    let registrations = store.hosts().compactMap { host in store.payload(host).map { (host: host, payload: $0) } }
-    return Placements.compute(map, registrations: registrations)
-  }
+  /// Satellite zones: the registrations' source addresses and mail flows decide.
+  func placements(_ settings: ServerSettings) throws(ServerError) -> [String: HostPlacement] { try Placements.load(settings) }
 
   func arrange(generation: String, hosts: [String], placements: [String: HostPlacement], settings: ServerSettings) throws(ServerError) {
     try Icinga2Zone.arrange(generation: generation, hosts: hosts, placements: placements, settings: settings)

@@ -57,6 +57,15 @@ public struct HostPlacement: Sendable, Equatable {
 }
 
 public enum Placements {
+  /// The placements of every stored registration under the administrator's zone files (Icinga
+  /// 2): reads every registration when satellite zones are configured, nothing without.
+  public static func load(_ settings: ServerSettings) throws(ServerError) -> [String: HostPlacement] {
+    let map = try Icinga2Zone.satellites(settings)
+    guard !map.isEmpty else { return [:] }
+    let store = RegistrationStore(settings: settings)
+    return compute(map, registrations: store.hosts().compactMap { host in store.payload(host).map { (host: host, payload: $0) } })
+  }
+
   /// Every registered host's placement; empty when no satellite zone is configured (every host
   /// is the master's).
   public static func compute(_ map: ZoneMap, registrations: [(host: String, payload: RegistrationPayload)]) -> [String: HostPlacement] {
