@@ -8,9 +8,4 @@ public enum Jitter {
     guard margin > 0 else { return seconds }
     return seconds + Int.random(in: -margin...margin, using: &generator)
   }
-
-  public static func spread(_ seconds: Int, fraction: Double = 0.25) -> Int {
-    var generator = SystemRandomNumberGenerator()
-    return spread(seconds, fraction: fraction, using: &generator)
-  }
 }
