@@ -239,7 +239,7 @@ struct GenerationApply {
     }
     var written: [String] = []
     func put(_ bytes: [UInt8], _ target: String) throws(ServerError) {
-      try writePlain(bytes, to: target)
+      try GenerationFile.write(bytes, to: target)
       written.append(target)
     }
     try put(templates, path + "/templates/templates" + suffix)
@@ -273,8 +273,6 @@ struct GenerationApply {
     }
     return path
   }
-
-  func writePlain(_ bytes: [UInt8], to path: String) throws(ServerError) { try GenerationFile.write(bytes, to: path) }
 
   /// Points `live` at `directory` in one rename.
   func flip(to directory: String) throws(ServerError) {

@@ -42,9 +42,7 @@ public struct Icinga2Backend: GenerationBackend {
     guard access(settings.icinga2.binary, X_OK) == 0 else {
       throw ServerError("\(settings.icinga2.binary) is missing: install icinga2 (or set icinga2_binary in \(settings.configPath))")
     }
-    guard let master = Icinga2Zone.name(settings) else {
-      throw ServerError("cannot tell Icinga 2's zone ('icinga2 variable get ZoneName' fails): set icinga2_zone in \(settings.configPath)")
-    }
+    let master = try Icinga2Zone.master(settings)
     let link = settings.icinga2.zonesDirectory + "/" + master + "/" + Icinga2Zone.linkName
     guard FileReader.symlinkTarget(link) != nil else {
       throw ServerError("Icinga 2 does not read the generated objects (no link \(link)): run 'auto-monitor-server setup' as root")

@@ -9,9 +9,8 @@ enum Icinga2Setup {
   static let permissions = ["objects/query/Host", "objects/query/Service", "actions/reschedule-check", "status/query"]
 
   static func run(_ settings: ServerSettings) throws(ServerError) {
-    guard let zone = Icinga2Zone.directory(settings) else {
-      throw ServerError("cannot tell Icinga 2's zone ('icinga2 variable get ZoneName' fails): set icinga2_zone in \(settings.configPath)")
-    }
+    let master = try Icinga2Zone.master(settings)
+    let zone = settings.icinga2.zonesDirectory + "/" + master
     guard let nagios = getpwnam(settings.nagiosUser) else { throw ServerError("no user '\(settings.nagiosUser)'") }
     let (uid, gid) = (nagios.pointee.pw_uid, nagios.pointee.pw_gid)
     if mkdir(zone, 0o750) == 0 { chown(zone, uid, gid) } else if errno != EEXIST {
@@ -25,7 +24,6 @@ enum Icinga2Setup {
     }
     chown(userFile, uid, gid)
     // The links to the live generation: the master's zone, the global zone, each satellite's.
-    guard let master = Icinga2Zone.name(settings) else { throw ServerError("cannot tell Icinga 2's zone") }
     try Icinga2Zone.link(settings, master: master, satellites: try Icinga2Zone.satellites(settings))
   }
 

@@ -35,8 +35,12 @@ enum Icinga2Zone {
     return value.isEmpty || !plain || value.hasPrefix(".") ? nil : value
   }
 
-  static func directory(_ settings: ServerSettings) -> String? {
-    name(settings).map { settings.icinga2.zonesDirectory + "/" + $0 }
+  /// The master zone, or the error that says how to name it.
+  static func master(_ settings: ServerSettings) throws(ServerError) -> String {
+    guard let zone = name(settings) else {
+      throw ServerError("cannot tell Icinga 2's zone ('icinga2 variable get ZoneName' fails): set icinga2_zone in \(settings.configPath)")
+    }
+    return zone
   }
 
   /// The administrator's satellite zones, refused when one is named like the master or the
@@ -88,9 +92,7 @@ enum Icinga2Zone {
   static func arrange(generation: String, hosts: [String], placements: [String: HostPlacement], settings: ServerSettings)
     throws(ServerError)
   {
-    guard let master = name(settings) else {
-      throw ServerError("cannot tell Icinga 2's zone ('icinga2 variable get ZoneName' fails): set icinga2_zone in \(settings.configPath)")
-    }
+    let master = try master(settings)
     func make(_ path: String) throws(ServerError) {
       guard mkdir(path, 0o750) == 0 || errno == EEXIST else { throw ServerError("cannot create \(path): \(errnoText())") }
     }
